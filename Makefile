@@ -1,0 +1,46 @@
+# Two commands: `make run` and `make test`. Everything else is a step they use.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt | sha256sum | cut -c1-12)
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: setup knowledge model run test lint unit bench lock clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt
+	@test -x $(PY) || { py=$$(scripts/find-python.sh) && echo "Creating $(VENV) with $$py" && "$$py" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+knowledge: setup  ## validate and load knowledge/ into the database
+	$(PY) -m bot knowledge validate
+	$(PY) -m bot knowledge sync
+
+model: setup  ## train only when config.yml, domain.yml or data/ changed
+	scripts/train-if-stale.sh
+
+run: knowledge model  ## start the action server (:5055) and Rasa (:5005)
+	scripts/run.sh
+
+lint: setup
+	ruff check bot actions tests scripts benchmarks
+	mypy
+
+unit: setup
+	$(PY) -m pytest -m "not e2e"
+
+test: setup  ## lint, unit tests, data validation, one training run, conversation and e2e tests
+	scripts/test.sh
+
+bench: setup  ## accuracy and speed figures
+	$(PY) -m benchmarks.nlu
+
+lock:  ## refresh constraints.txt from the current environment
+	$(PY) -m pip freeze --exclude-editable > constraints.txt
+
+clean:
+	rm -rf models var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,102 @@
+"""What every action shares: the knowledge repository, the conversation's language and
+municipality, and a polite message when a dependency fails."""
+
+from __future__ import annotations
+
+import logging
+from abc import abstractmethod
+from typing import Any, Callable, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.answers.localise import localise
+from bot.knowledge.db import shared_engine
+from bot.knowledge.repository import KnowledgeRepository
+from bot.knowledge.schema import Municipality
+from bot.language.conversation import next_language
+
+logger = logging.getLogger(__name__)
+
+RepositoryFactory = Callable[[], KnowledgeRepository]
+
+
+def default_repository() -> KnowledgeRepository:
+    return KnowledgeRepository(shared_engine())
+
+
+def metadata_of(tracker: Tracker) -> Dict[str, Any]:
+    return dict((tracker.latest_message or {}).get("metadata") or {})
+
+
+def language_of(tracker: Tracker) -> str:
+    """The language of the reply (the `language` slot, set every turn by action_read_context)."""
+    detection = (
+        None if tracker.get_slot("language") else tracker.latest_message.get("language_detection")
+    )
+    return next_language(
+        tracker.get_slot("language"), detection, metadata_of(tracker).get("language")
+    )
+
+
+def municipality_name(municipality: Municipality, language: str) -> str:
+    return localise(municipality.name, language, municipality.languages)[0]
+
+
+def municipality_buttons(repository: KnowledgeRepository, language: str) -> List[Dict[str, str]]:
+    """One button per known municipality, named in the user's language."""
+    return [
+        {
+            "title": municipality_name(m, language),
+            "payload": f'/choose_municipality{{"municipality": "{m.id}"}}',
+        }
+        for m in repository.municipalities()
+    ]
+
+
+class KnowledgeAction(Action):
+    """An action that reads the knowledge base and degrades politely when it cannot."""
+
+    def __init__(self, repository_factory: Optional[RepositoryFactory] = None) -> None:
+        self._repository_factory = repository_factory or default_repository
+        self._repository: Optional[KnowledgeRepository] = None
+
+    @property
+    def repository(self) -> KnowledgeRepository:
+        if self._repository is None:
+            self._repository = self._repository_factory()
+        return self._repository
+
+    def current_municipality(self, tracker: Tracker) -> Optional[Municipality]:
+        municipality_id = tracker.get_slot("municipality") or metadata_of(tracker).get(
+            "municipality"
+        )
+        return self.repository.municipality(municipality_id) if municipality_id else None
+
+    def ask_municipality(self, dispatcher: CollectingDispatcher, language: str) -> None:
+        dispatcher.utter_message(
+            response="utter_ask_municipality",
+            buttons=municipality_buttons(self.repository, language),
+        )
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        try:
+            return self.respond(dispatcher, tracker, language_of(tracker))
+        except (SQLAlchemyError, OSError) as error:
+            logger.error("%s failed: the knowledge base is unavailable: %s", self.name(), error)
+            dispatcher.utter_message(response="utter_technical_problem")
+            return []
+
+    @abstractmethod
+    def respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
+    ) -> List[Dict[str, Any]]:
+        """Answer; raise SQLAlchemyError/OSError to get the polite failure message."""
+
+
+def set_slot_if_changed(tracker: Tracker, name: str, value: Any) -> List[Dict[str, Any]]:
+    return [] if tracker.get_slot(name) == value else [SlotSet(name, value)]

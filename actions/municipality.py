@@ -1,0 +1,48 @@
+"""action_choose_municipality: set or change where the newcomer lives."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import KnowledgeAction, municipality_buttons, municipality_name
+from bot.knowledge.schema import Municipality
+from bot.text import normalise
+
+
+def find_municipality(text: str, municipalities: List[Municipality]) -> Optional[Municipality]:
+    """The municipality whose id or name (in any language) the text mentions."""
+    words = f" {normalise(text)} "
+    for municipality in municipalities:
+        names = {municipality.id, *municipality.name.values()}
+        if any(f" {normalise(name)} " in words for name in names):
+            return municipality
+    return None
+
+
+class ActionChooseMunicipality(KnowledgeAction):
+    def name(self) -> str:
+        return "action_choose_municipality"
+
+    def respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
+    ) -> List[Dict[str, Any]]:
+        known = self.repository.municipalities()
+        wanted = next(tracker.get_latest_entity_values("municipality"), None)
+        chosen = next((m for m in known if m.id == wanted), None) or find_municipality(
+            tracker.latest_message.get("text") or "", known
+        )
+        if chosen is None:
+            dispatcher.utter_message(
+                response="utter_municipality_unknown",
+                buttons=municipality_buttons(self.repository, language),
+            )
+            return []
+        dispatcher.utter_message(
+            response="utter_municipality_set",
+            municipality_name=municipality_name(chosen, language),
+        )
+        return [SlotSet("municipality", chosen.id)]

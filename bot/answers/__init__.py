@@ -1,0 +1,1 @@
+"""What the actions answer: FAQ choice, nearest services, localised values."""

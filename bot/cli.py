@@ -1,0 +1,86 @@
+"""Command line: `python -m bot knowledge validate|sync|schema`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from bot import PROJECT_DIR
+
+DEFAULT_KNOWLEDGE = PROJECT_DIR / "knowledge" / "municipalities"
+
+
+def _paths(raw: Sequence[str]) -> list[Path]:
+    return [Path(p) for p in raw] or [DEFAULT_KNOWLEDGE]
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from bot.knowledge.loader import load_paths
+
+    result = load_paths(_paths(args.paths))
+    for problem in result.problems:
+        print(problem)
+    errors = len(result.errors)
+    print(
+        f"{len(result.municipalities)} municipalities checked: "
+        f"{errors} errors, {len(result.problems) - errors} warnings"
+    )
+    return 0 if result.ok else 1
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from bot.knowledge.db import database_url, make_engine
+    from bot.knowledge.sync import sync
+
+    report = sync(make_engine(args.database_url), _paths(args.paths))
+    for problem in report.load.problems:
+        print(problem)
+    if not report.ok:
+        print("Nothing was changed: fix the errors above and run sync again.")
+        return 1
+    print(
+        f"Synced to {args.database_url or database_url()}: "
+        f"added {report.added or '-'}, changed {report.changed or '-'}, "
+        f"removed {report.removed or '-'}, unchanged {len(report.unchanged)}"
+    )
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from bot.knowledge.schema import json_schema
+
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    groups = parser.add_subparsers(dest="group", required=True)
+    knowledge = groups.add_parser("knowledge", help="check and load the municipal knowledge")
+    commands = knowledge.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check knowledge files, print every problem")
+    validate.add_argument(
+        "paths", nargs="*", help="files or folders (default: knowledge/municipalities)"
+    )
+    validate.set_defaults(run=_validate)
+    sync = commands.add_parser("sync", help="load knowledge files into the database")
+    sync.add_argument("paths", nargs="*")
+    sync.add_argument(
+        "--database-url", default=None, help="default: $DATABASE_URL or var/knowledge.db"
+    )
+    sync.set_defaults(run=_sync)
+    schema = commands.add_parser("schema", help="print the JSON Schema for editors")
+    schema.set_defaults(run=_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Municipal knowledge: YAML files staff edit, validated, stored with SQLAlchemy."""

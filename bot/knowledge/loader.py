@@ -1,0 +1,179 @@
+"""Read municipality files and report every problem as `file:line:column: field: message`.
+
+Pure: reads files, returns checked `Municipality` objects and problems; stores nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from bot.knowledge.schema import Municipality
+
+_PLAIN_WORDS = {
+    "value_error.missing": "is missing; this field is required",
+    "type_error.float": "must be a number",
+    "type_error.integer": "must be a whole number",
+    "type_error.bool": "must be true or false",
+    "type_error.list": "must be a list (lines starting with '- ')",
+    "type_error.dict": "must be a map of keys and values",
+    "type_error.str": "must be text",
+    "type_error.date": "must be a date like 2026-03-31",
+    "value_error.date": "must be a date like 2026-03-31",
+    "value_error.str.regex": "has the wrong form",
+    "value_error.list.min_items": "needs at least one entry",
+    "value_error.number.not_ge": "is too small",
+    "value_error.number.not_le": "is too large",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a knowledge file."""
+
+    file: Path
+    line: int
+    column: int
+    field: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        level = "" if self.severity == "error" else "warning: "
+        return f"{self.file}:{self.line}:{self.column}: {self.field}: {level}{self.message}"
+
+
+@dataclass
+class LoadResult:
+    """Checked municipalities and every problem found on the way."""
+
+    municipalities: list[Municipality] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _position(root: Any, loc: Sequence[Any]) -> tuple[int, int]:
+    """1-based line and column of the node at `loc`, or of its closest existing parent."""
+    node, line, column = root, 1, 1
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            line, column = node.lc.key(key)
+            line, column = line + 1, column + 1
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line, column = node.lc.item(key)
+            line, column = line + 1, column + 1
+            node = node[key]
+        else:
+            break
+    return line, column
+
+
+def _model_at(loc: Sequence[Any]) -> type[BaseModel] | None:
+    """The pydantic model that owns the last key of `loc`."""
+    model: Any = Municipality
+    for key in loc[:-1]:
+        if isinstance(key, int):
+            continue
+        field_info = model.__fields__.get(key) if hasattr(model, "__fields__") else None
+        if field_info is None:
+            return None
+        model = field_info.type_
+    return model if hasattr(model, "__fields__") else None
+
+
+def _message(error: dict[str, Any]) -> str:
+    loc, kind = error["loc"], error["type"]
+    if kind == "value_error.extra":
+        model = _model_at(loc)
+        known = list(model.__fields__) if model else []
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"; did you mean '{guess[0]}'?" if guess else f"; known fields: {', '.join(known)}"
+        return f"unknown field '{loc[-1]}'{hint}"
+    if kind in _PLAIN_WORDS:
+        return _PLAIN_WORDS[kind]
+    return str(error["msg"])
+
+
+def _field_name(loc: Sequence[Any]) -> str:
+    parts: list[str] = []
+    for key in loc:
+        if key == "__root__":
+            continue
+        parts.append(f"[{key}]" if isinstance(key, int) else ("." if parts else "") + str(key))
+    return "".join(parts) or "(file)"
+
+
+def _to_plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_to_plain(v) for v in node]
+    return node
+
+
+def load_file(path: Path) -> tuple[Municipality | None, list[Problem]]:
+    """Parse and check one file."""
+    yaml = YAML(typ="rt")
+    try:
+        root = yaml.load(path.read_text(encoding="utf-8"))
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = error.problem or error.context or "not valid YAML"
+        return None, [Problem(path, line, column, "(file)", f"YAML syntax: {reason}")]
+    except UnicodeDecodeError:
+        return None, [Problem(path, 1, 1, "(file)", "is not UTF-8 text")]
+    if not isinstance(root, CommentedMap):
+        return None, [Problem(path, 1, 1, "(file)", "must be a map with id, name, ... at the top")]
+    try:
+        municipality = Municipality.parse_obj(_to_plain(root))
+    except ValidationError as error:
+        problems: dict[tuple[Any, ...], Problem] = {}
+        for item in error.errors():
+            loc = tuple(k for k in item["loc"] if k != "__root__")
+            if loc in problems:
+                continue  # a field of two allowed forms reports once
+            line, column = _position(root, loc)
+            problems[loc] = Problem(path, line, column, _field_name(loc), _message(item))
+        return None, list(problems.values())
+    if municipality.id != path.stem:
+        line, column = _position(root, ("id",))
+        return None, [Problem(path, line, column, "id", f"must match the file name '{path.stem}'")]
+    return municipality, []
+
+
+def knowledge_files(paths: Iterable[Path]) -> list[Path]:
+    """The .yml/.yaml files named, or found in the folders named, sorted."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml")))
+        else:
+            files.append(path)
+    return files
+
+
+def load_paths(paths: Iterable[Path]) -> LoadResult:
+    """Check every file; keep the good municipalities and every problem."""
+    result = LoadResult()
+    for path in knowledge_files(paths):
+        municipality, problems = load_file(path)
+        result.problems.extend(problems)
+        if municipality is not None:
+            result.municipalities.append(municipality)
+    return result

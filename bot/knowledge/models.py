@@ -1,0 +1,56 @@
+"""SQLAlchemy tables for the knowledge base (SQLite by default, PostgreSQL in production)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Column, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import declarative_base, relationship
+
+Base: Any = declarative_base()
+
+
+class MunicipalityRow(Base):
+    __tablename__ = "municipalities"
+
+    id = Column(String(64), primary_key=True)
+    content_hash = Column(String(64), nullable=False)
+    source_file = Column(Text, nullable=False)
+    lat = Column(Float, nullable=False)
+    lon = Column(Float, nullable=False)
+    data = Column(JSON, nullable=False)  # the whole checked document minus faqs/services
+
+    faqs = relationship("FaqRow", cascade="all, delete-orphan", back_populates="municipality")
+    services = relationship(
+        "ServiceRow", cascade="all, delete-orphan", back_populates="municipality"
+    )
+
+
+class FaqRow(Base):
+    __tablename__ = "faqs"
+
+    pk = Column(Integer, primary_key=True, autoincrement=True)
+    municipality_id = Column(
+        String(64), ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    faq_id = Column(String(128), nullable=False)
+    topic = Column(String(64), nullable=False, index=True)
+    data = Column(JSON, nullable=False)
+
+    municipality = relationship("MunicipalityRow", back_populates="faqs")
+
+
+class ServiceRow(Base):
+    __tablename__ = "services"
+
+    pk = Column(Integer, primary_key=True, autoincrement=True)
+    municipality_id = Column(
+        String(64), ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    service_id = Column(String(128), nullable=False)
+    lat = Column(Float, nullable=False)
+    lon = Column(Float, nullable=False)
+    categories = Column(JSON, nullable=False)
+    data = Column(JSON, nullable=False)
+
+    municipality = relationship("MunicipalityRow", back_populates="services")

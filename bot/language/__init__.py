@@ -1,0 +1,1 @@
+"""Supported languages, message-level detection and the conversation's language."""

@@ -1,0 +1,126 @@
+"""Rasa graph component that tags every message with its detected language.
+
+Registered in config.yml after the intent classifier. It learns a chat-style n-gram model
+from the NLU examples (each intent block carries `metadata: {language: xx}`), and writes
+`language_detection` = {language, confidence, reliable, requested} into the parse data.
+`requested` is set when the message asks for a language ("English please"). The
+conversation-level decision is taken by `bot.language.conversation`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, List, Optional
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.language.detector import LanguageDetector
+from bot.language.ngram import CharNgramModel
+from bot.language.requests import requested_language
+
+logger = logging.getLogger(__name__)
+
+DETECTION_KEY = "language_detection"
+SWITCH_INTENT = "switch_language"
+_MODEL_FILE = "ngram_model.json"
+
+
+def example_language(message: Message) -> Optional[str]:
+    """The language an NLU training example is labelled with (intent-block metadata)."""
+    metadata = message.get("metadata") or {}
+    for scope in ("example", "intent"):
+        language = (metadata.get(scope) or {}).get("language")
+        if language:
+            return str(language)
+    return None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LanguageTagger(GraphComponent):
+    """Adds `language_detection` to each parsed message."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            "threshold": 0.75,
+            "min_letters": 2,
+            "weights": {"ngram": 1.0, "lingua": 1.0, "langdetect": 0.0},
+        }
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        ngram_model: Optional[CharNgramModel] = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._detector = LanguageDetector(
+            ngram_model=ngram_model,
+            weights=self._config["weights"],
+            threshold=self._config["threshold"],
+            min_letters=self._config["min_letters"],
+        )
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageTagger:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        texts, labels = [], []
+        for example in training_data.intent_examples:
+            language = example_language(example)
+            if language and example.get(TEXT):
+                texts.append(example.get(TEXT))
+                labels.append(language)
+        if not texts:
+            logger.warning("No NLU example carries metadata.language; n-gram model not trained.")
+        model = CharNgramModel.fit(texts, labels)
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / _MODEL_FILE).write_text(json.dumps(model.to_dict()), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LanguageTagger:
+        try:
+            with model_storage.read_from(resource) as directory:
+                data = json.loads((directory / _MODEL_FILE).read_text(encoding="utf-8"))
+            model: Optional[CharNgramModel] = CharNgramModel.from_dict(data)
+        except (ValueError, FileNotFoundError):
+            logger.warning("No trained n-gram language model found; using lingua only.")
+            model = None
+        return cls(config, model_storage, resource, ngram_model=model)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            detection = self._detector.detect(text).as_dict()
+            intent = (message.get(INTENT) or {}).get("name")
+            detection["requested"] = requested_language(text) if intent == SWITCH_INTENT else None
+            message.set(DETECTION_KEY, detection, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

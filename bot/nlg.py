@@ -1,0 +1,68 @@
+"""Natural language generation in the conversation's language.
+
+Configured in endpoints.yml (`nlg: type: bot.nlg.MultilingualNLG`). Picks the wording of
+the conversation's language from bot/locales/<code>.yml and fills it like Rasa's own
+templated generator. Replies carry `language` and `direction` so channels can lay out
+right-to-left text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rasa.core.nlg.generator import NaturalLanguageGenerator
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.language.conversation import next_language
+from bot.language.registry import settings
+from bot.locales.catalog import localised_responses
+
+DETECTION_KEY = "language_detection"
+
+
+def tracker_language(tracker: DialogueStateTracker) -> str:
+    """The language to answer in: the `language` slot, else what the last message shows."""
+    message = tracker.latest_message
+    parse_data = message.parse_data if message else {}
+    metadata = message.metadata if message else {}
+    return next_language(
+        current=tracker.get_slot("language"),
+        detection=None if tracker.get_slot("language") else parse_data.get(DETECTION_KEY),
+        hint=(metadata or {}).get("language"),
+    )
+
+
+class MultilingualNLG(NaturalLanguageGenerator):
+    """One templated generator per supported language."""
+
+    def __init__(
+        self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None
+    ) -> None:
+        reference = (domain or Domain.empty()).responses
+        self._generators = {
+            code: TemplatedNaturalLanguageGenerator(localised_responses(reference, code))
+            for code in settings().codes
+        }
+
+    def generator_for(self, language: str) -> TemplatedNaturalLanguageGenerator:
+        return self._generators.get(language) or self._generators[settings().default]
+
+    async def generate(
+        self,
+        utter_action: str,
+        tracker: DialogueStateTracker,
+        output_channel: str,
+        **kwargs: Any,
+    ) -> Optional[dict[str, Any]]:
+        language = tracker_language(tracker)
+        response = self.generator_for(language).generate_from_slots(
+            utter_action, tracker.current_slot_values(), output_channel, **kwargs
+        )
+        if response is not None:
+            entry = settings().get(language)
+            response["language"] = language
+            response["direction"] = entry.direction if entry else "ltr"
+        return response
