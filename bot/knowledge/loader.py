@@ -68,7 +68,8 @@ class LoadResult:
 
 def _position(root: Any, loc: Sequence[Any]) -> tuple[int, int]:
     """1-based line and column of the node at `loc`, or of its closest existing parent."""
-    node, line, column = root, 1, 1
+    node = root
+    line, column = (root.lc.line + 1, root.lc.col + 1) if hasattr(root, "lc") else (1, 1)
     for key in loc:
         if isinstance(node, CommentedMap) and key in node:
             line, column = node.lc.key(key)

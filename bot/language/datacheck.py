@@ -1,8 +1,8 @@
 """Check one language's training data, held-out data and wording catalog.
 
-Usage: .venv/bin/python scripts/check_language_data.py <code>
+Usage: python -m bot.language.datacheck <code>
 Prints problems and exits 1 if there are any. The test suite runs the same checks
-for every supported language (tests/test_language_data.py).
+for every supported language (tests/bot/language/test_datacheck.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from bot import PROJECT_DIR as ROOT
+from bot.language.registry import supported_codes
 MIN_TRAIN = 15
 MIN_TEST = 10
 
@@ -69,7 +70,7 @@ def check(code: str) -> list[str]:
         if len(ref.get("buttons", [])) != len(got.get("buttons", [])):
             problems.append(f"catalog: {name}: need {len(ref.get('buttons', []))} button titles")
     names = catalog.get("language_names", {})
-    for other in ("de", "it", "sl", "fr", "en", "uk", "ru", "ar", "fa", "tr"):
+    for other in supported_codes():
         if not names.get(other):
             problems.append(f"catalog: language_names.{other} missing")
     return problems

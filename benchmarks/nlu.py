@@ -1,0 +1,111 @@
+"""Held-out intent accuracy and macro-F1 per language, for several NLU pipelines side by side.
+
+Usage: python -m benchmarks.nlu [--configs NAME ...]
+Trains each pipeline on data/nlu once (NLU only, fixed seeds), parses every message of
+tests/data/nlu and prints one table. `chosen` is config.yml; `rasa-default` is the pipeline
+`rasa init` writes; the others are candidates kept for the record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from bot import PROJECT_DIR
+from bot.language.registry import supported_codes
+
+CONFIGS = {
+    "chosen": PROJECT_DIR / "config.yml",
+    "rasa-default": PROJECT_DIR / "benchmarks" / "configs" / "rasa_default.yml",
+}
+CANDIDATES = PROJECT_DIR / "benchmarks" / "configs"
+
+
+def held_out() -> dict[str, list[tuple[str, str]]]:
+    """language -> [(text, intent)] from tests/data/nlu/<code>.yml."""
+    data: dict[str, list[tuple[str, str]]] = {}
+    for code in supported_codes():
+        raw = yaml.safe_load((PROJECT_DIR / "tests/data/nlu" / f"{code}.yml").read_text("utf-8"))
+        data[code] = [
+            (line[2:].strip(), block["intent"])
+            for block in raw["nlu"]
+            for line in block["examples"].splitlines()
+            if line.strip().startswith("- ")
+        ]
+    return data
+
+
+def macro_f1(pairs: list[tuple[str, str]]) -> float:
+    """Macro-averaged F1 over the gold intents of (gold, predicted) pairs."""
+    labels = {gold for gold, _ in pairs}
+    scores = []
+    for label in labels:
+        tp = sum(1 for g, p in pairs if g == label and p == label)
+        fp = sum(1 for g, p in pairs if g != label and p == label)
+        fn = sum(1 for g, p in pairs if g == label and p != label)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return sum(scores) / len(scores)
+
+
+def train(config: Path, out: Path) -> tuple[Path, float]:
+    from rasa.model_training import train_nlu
+
+    started = time.perf_counter()
+    model = train_nlu(str(config), str(PROJECT_DIR / "data" / "nlu"), str(out), fixed_model_name=config.stem)
+    return Path(str(model)), time.perf_counter() - started
+
+
+async def evaluate(model: Path, data: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    results: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for code, examples in data.items():
+        for text, gold in examples:
+            parsed = await agent.parse_message(text)
+            predicted = parsed["intent"]["name"]
+            results[code].append((gold, predicted))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--configs", nargs="*", default=list(CONFIGS))
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    data = held_out()
+    table: dict[str, dict[str, tuple[float, float]]] = {}
+    timings: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.configs:
+            config = CONFIGS.get(name) or CANDIDATES / f"{name}.yml"
+            model, seconds = train(config, Path(tmp))
+            timings[name] = seconds
+            results = asyncio.run(evaluate(model, data))
+            everything = [pair for pairs in results.values() for pair in pairs]
+            table[name] = {
+                code: (sum(g == p for g, p in pairs) / len(pairs), macro_f1(pairs))
+                for code, pairs in {**results, "ALL": everything}.items()
+            }
+    n = sum(len(v) for v in data.values())
+    print(f"\nHeld-out intent classification ({n} messages, {len(data)} languages)")
+    header = "language " + "".join(f"| {name:^23} " for name in table)
+    print(header)
+    print("         " + "".join("|  accuracy  macro-F1    " for _ in table))
+    for code in [*data, "ALL"]:
+        cells = "".join(f"|   {table[name][code][0]:6.3f}    {table[name][code][1]:6.3f}    " for name in table)
+        print(f"{code:8} {cells}")
+    print("training " + "".join(f"|   {timings[name]:7.1f} s              " for name in table))
+
+
+if __name__ == "__main__":
+    main()

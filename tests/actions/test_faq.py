@@ -1,0 +1,77 @@
+"""action_answer_faq answers from the right municipality, in the user's language."""
+
+from rasa_sdk.events import SlotSet
+from sqlalchemy.exc import OperationalError
+
+from actions.faq import ActionAnswerFaq
+from bot.knowledge.repository import KnowledgeRepository
+
+
+def _action(kb: KnowledgeRepository) -> ActionAnswerFaq:
+    return ActionAnswerFaq(repository_factory=lambda: kb)
+
+
+async def test_answer_in_users_language(kb, dispatcher, tracker_factory) -> None:
+    tracker = tracker_factory(
+        "wie melde ich meinen wohnsitz an", "ask_registration",
+        slots={"language": "de", "municipality": "bolzano"},
+    )
+    events = await _action(kb).run(dispatcher, tracker, {})
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses[0] == "utter_faq_answer"
+    expected = kb.faqs("bolzano", "registration")[0].answer["de"]
+    assert dispatcher.messages[0]["answer"] == expected
+    assert SlotSet("topic", "registration") in events
+
+
+async def test_other_questions_offered_as_buttons(kb, dispatcher, tracker_factory) -> None:
+    tracker = tracker_factory("flat", "ask_housing", slots={"language": "en", "municipality": "kranj"})
+    await _action(kb).run(dispatcher, tracker, {})
+    # one FAQ per topic in the sample: no "more" buttons, and the answer is Kranj's
+    assert "Kranj" in dispatcher.messages[0]["answer"]
+
+
+async def test_missing_translation_gets_a_note(kb, dispatcher, tracker_factory) -> None:
+    faq = kb.faqs("kranj", "jobs")[0]
+    assert "fa" in faq.answer
+    # Ask in a language the sample answer lacks by removing it from a copy
+    class Partial(KnowledgeRepository):
+        def faqs(self, municipality_id, topic=None):  # type: ignore[override]
+            found = super().faqs(municipality_id, topic)
+            for item in found:
+                item.answer.pop("fa", None)
+            return found
+
+    partial = Partial(kb._engine)
+    tracker = tracker_factory("کار", "ask_jobs", slots={"language": "fa", "municipality": "kranj"})
+    await ActionAnswerFaq(repository_factory=lambda: partial).run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages][:2] == ["utter_not_translated", "utter_faq_answer"]
+    assert dispatcher.messages[0]["source_language"] == "English"
+    assert dispatcher.messages[1]["answer"] == faq.answer["en"]
+
+
+async def test_unknown_municipality_asks_with_buttons(kb, dispatcher, tracker_factory) -> None:
+    tracker = tracker_factory("housing", "ask_housing", slots={"language": "en"})
+    await _action(kb).run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_ask_municipality"
+    payloads = {b["payload"] for b in dispatcher.messages[0]["buttons"]}
+    assert '/choose_municipality{"municipality": "kranj"}' in payloads
+
+
+async def test_municipality_from_channel_metadata(kb, dispatcher, tracker_factory) -> None:
+    tracker = tracker_factory(
+        "school", "ask_schooling", slots={"language": "en"}, metadata={"municipality": "kranj"}
+    )
+    await _action(kb).run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["answer"] == kb.faqs("kranj", "schooling")[0].answer["en"]
+
+
+async def test_database_failure_is_polite(dispatcher, tracker_factory) -> None:
+    class Broken(KnowledgeRepository):
+        def municipality(self, municipality_id):  # type: ignore[override]
+            raise OperationalError("select", {}, Exception("database is down"))
+
+    tracker = tracker_factory("flat", "ask_housing", slots={"language": "uk", "municipality": "kranj"})
+    events = await ActionAnswerFaq(repository_factory=lambda: Broken(None)).run(dispatcher, tracker, {})  # type: ignore[arg-type]
+    assert events == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_technical_problem"]

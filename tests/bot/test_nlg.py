@@ -1,0 +1,65 @@
+"""Replies come in the conversation's language, with domain payloads and text direction."""
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import PROJECT_DIR
+from bot.language.registry import supported_codes
+from bot.locales.catalog import load_catalog
+from bot.nlg import MultilingualNLG
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(PROJECT_DIR / "domain.yml")
+
+
+@pytest.fixture(scope="module")
+def nlg(domain: Domain) -> MultilingualNLG:
+    return MultilingualNLG(domain=domain)
+
+
+def _tracker(domain: Domain, language: str | None) -> DialogueStateTracker:
+    tracker = DialogueStateTracker("t", domain.slots)
+    if language:
+        tracker.update(SlotSet("language", language))
+    return tracker
+
+
+@pytest.mark.parametrize("code", supported_codes())
+async def test_greeting_in_each_language(nlg: MultilingualNLG, domain: Domain, code: str) -> None:
+    reply = await nlg.generate("utter_greet", _tracker(domain, code), "rest")
+    assert reply is not None
+    assert reply["text"] == load_catalog(code)["responses"]["utter_greet"][0]["text"]
+    titles = load_catalog(code)["responses"]["utter_greet"][0]["buttons"]
+    assert [b["title"] for b in reply["buttons"]] == titles
+    assert [b["payload"] for b in reply["buttons"]] == [
+        b["payload"] for b in domain.responses["utter_greet"][0]["buttons"]
+    ]
+    assert reply["language"] == code
+
+
+@pytest.mark.parametrize(("code", "direction"), [("ar", "rtl"), ("fa", "rtl"), ("de", "ltr")])
+async def test_direction(nlg: MultilingualNLG, domain: Domain, code: str, direction: str) -> None:
+    reply = await nlg.generate("utter_goodbye", _tracker(domain, code), "rest")
+    assert reply is not None and reply["direction"] == direction
+
+
+async def test_placeholders_are_filled(nlg: MultilingualNLG, domain: Domain) -> None:
+    reply = await nlg.generate(
+        "utter_municipality_set", _tracker(domain, "de"), "rest", municipality_name="Bozen"
+    )
+    assert reply is not None and "Bozen" in reply["text"] and "{" not in reply["text"]
+
+
+async def test_category_button_payloads_keep_their_json(nlg: MultilingualNLG, domain: Domain) -> None:
+    reply = await nlg.generate("utter_service_ask_category", _tracker(domain, "uk"), "rest")
+    assert reply is not None
+    assert reply["buttons"][0]["payload"] == '/find_service{"category": "housing"}'
+
+
+async def test_unknown_language_falls_back_to_default(nlg: MultilingualNLG, domain: Domain) -> None:
+    reply = await nlg.generate("utter_goodbye", _tracker(domain, None), "rest")
+    assert reply is not None and reply["language"] == "en"

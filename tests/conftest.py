@@ -1,0 +1,71 @@
+"""Shared fixtures: a temporary SQLite knowledge base, a dispatcher and a tracker factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import PROJECT_DIR
+from bot.knowledge.db import make_engine
+from bot.knowledge.repository import KnowledgeRepository
+from bot.knowledge.sync import sync
+
+SAMPLE_KNOWLEDGE = PROJECT_DIR / "knowledge" / "municipalities"
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'knowledge.db'}"
+
+
+@pytest.fixture
+def kb(database_url: str) -> KnowledgeRepository:
+    """The sample municipalities, synced into a fresh SQLite file."""
+    engine = make_engine(database_url)
+    report = sync(engine, [SAMPLE_KNOWLEDGE])
+    assert report.ok, report.load.problems
+    return KnowledgeRepository(engine)
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+TrackerFactory = Callable[..., Tracker]
+
+
+@pytest.fixture
+def tracker_factory() -> TrackerFactory:
+    def make(
+        text: str = "",
+        intent: str = "greet",
+        slots: dict[str, Any] | None = None,
+        entities: list[dict[str, Any]] | None = None,
+        metadata: dict[str, Any] | None = None,
+        detection: dict[str, Any] | None = None,
+    ) -> Tracker:
+        latest = {
+            "text": text,
+            "intent": {"name": intent, "confidence": 1.0},
+            "intent_ranking": [{"name": intent, "confidence": 1.0}],
+            "entities": entities or [],
+            "metadata": metadata or {},
+            "language_detection": detection,
+        }
+        return Tracker(
+            sender_id="test",
+            slots={"language": None, "municipality": None, "topic": None, **(slots or {})},
+            latest_message=latest,
+            events=[],
+            paused=False,
+            followup_action=None,
+            active_loop={},
+            latest_action_name="action_listen",
+        )
+
+    return make
