@@ -60,11 +60,15 @@ def train(config: Path, out: Path) -> tuple[Path, float]:
     from rasa.model_training import train_nlu
 
     started = time.perf_counter()
-    model = train_nlu(str(config), str(PROJECT_DIR / "data" / "nlu"), str(out), fixed_model_name=config.stem)
+    model = train_nlu(
+        str(config), str(PROJECT_DIR / "data" / "nlu"), str(out), fixed_model_name=config.stem
+    )
     return Path(str(model)), time.perf_counter() - started
 
 
-async def evaluate(model: Path, data: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+async def evaluate(
+    model: Path, data: dict[str, list[tuple[str, str]]]
+) -> dict[str, list[tuple[str, str]]]:
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
@@ -72,8 +76,7 @@ async def evaluate(model: Path, data: dict[str, list[tuple[str, str]]]) -> dict[
     for code, examples in data.items():
         for text, gold in examples:
             parsed = await agent.parse_message(text)
-            predicted = parsed["intent"]["name"]
-            results[code].append((gold, predicted))
+            results[code].append((gold, parsed["intent"]["name"]))
     return results
 
 
@@ -82,6 +85,9 @@ def main() -> None:
     parser.add_argument("--configs", nargs="*", default=list(CONFIGS))
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
     data = held_out()
     table: dict[str, dict[str, tuple[float, float]]] = {}
     timings: dict[str, float] = {}
@@ -102,7 +108,9 @@ def main() -> None:
     print(header)
     print("         " + "".join("|  accuracy  macro-F1    " for _ in table))
     for code in [*data, "ALL"]:
-        cells = "".join(f"|   {table[name][code][0]:6.3f}    {table[name][code][1]:6.3f}    " for name in table)
+        cells = "".join(
+            f"|   {table[name][code][0]:6.3f}    {table[name][code][1]:6.3f}    " for name in table
+        )
         print(f"{code:8} {cells}")
     print("training " + "".join(f"|   {timings[name]:7.1f} s              " for name in table))
 

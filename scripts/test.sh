@@ -15,7 +15,7 @@ step "Knowledge files"
 python -m bot knowledge validate
 
 step "Rasa data validation"
-rasa data validate --fail-on-warnings --quiet
+rasa data validate --quiet
 
 step "Training (once)"
 model=$(scripts/train-if-stale.sh)

@@ -15,6 +15,7 @@ import yaml
 
 from bot import PROJECT_DIR as ROOT
 from bot.language.registry import supported_codes
+
 MIN_TRAIN = 15
 MIN_TEST = 10
 
@@ -74,6 +75,20 @@ def check(code: str) -> list[str]:
         if not names.get(other):
             problems.append(f"catalog: language_names.{other} missing")
     return problems
+
+
+def cross_language_conflicts() -> list[str]:
+    """Examples labelled with different intents in different languages (one model learns all)."""
+    labels: dict[str, set[tuple[str, str]]] = {}
+    for code in supported_codes():
+        for intent, texts in _examples(ROOT / "data/nlu" / f"{code}.yml", code, []).items():
+            for text in texts:
+                labels.setdefault(text.lower(), set()).add((intent, code))
+    return [
+        f"'{text}' has different intents across languages: {sorted(found)}"
+        for text, found in labels.items()
+        if len({intent for intent, _ in found}) > 1
+    ]
 
 
 if __name__ == "__main__":

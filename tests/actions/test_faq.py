@@ -13,7 +13,8 @@ def _action(kb: KnowledgeRepository) -> ActionAnswerFaq:
 
 async def test_answer_in_users_language(kb, dispatcher, tracker_factory) -> None:
     tracker = tracker_factory(
-        "wie melde ich meinen wohnsitz an", "ask_registration",
+        "wie melde ich meinen wohnsitz an",
+        "ask_registration",
         slots={"language": "de", "municipality": "bolzano"},
     )
     events = await _action(kb).run(dispatcher, tracker, {})
@@ -25,7 +26,9 @@ async def test_answer_in_users_language(kb, dispatcher, tracker_factory) -> None
 
 
 async def test_other_questions_offered_as_buttons(kb, dispatcher, tracker_factory) -> None:
-    tracker = tracker_factory("flat", "ask_housing", slots={"language": "en", "municipality": "kranj"})
+    tracker = tracker_factory(
+        "flat", "ask_housing", slots={"language": "en", "municipality": "kranj"}
+    )
     await _action(kb).run(dispatcher, tracker, {})
     # one FAQ per topic in the sample: no "more" buttons, and the answer is Kranj's
     assert "Kranj" in dispatcher.messages[0]["answer"]
@@ -34,6 +37,7 @@ async def test_other_questions_offered_as_buttons(kb, dispatcher, tracker_factor
 async def test_missing_translation_gets_a_note(kb, dispatcher, tracker_factory) -> None:
     faq = kb.faqs("kranj", "jobs")[0]
     assert "fa" in faq.answer
+
     # Ask in a language the sample answer lacks by removing it from a copy
     class Partial(KnowledgeRepository):
         def faqs(self, municipality_id, topic=None):  # type: ignore[override]
@@ -45,7 +49,10 @@ async def test_missing_translation_gets_a_note(kb, dispatcher, tracker_factory) 
     partial = Partial(kb._engine)
     tracker = tracker_factory("کار", "ask_jobs", slots={"language": "fa", "municipality": "kranj"})
     await ActionAnswerFaq(repository_factory=lambda: partial).run(dispatcher, tracker, {})
-    assert [m["response"] for m in dispatcher.messages][:2] == ["utter_not_translated", "utter_faq_answer"]
+    assert [m["response"] for m in dispatcher.messages][:2] == [
+        "utter_not_translated",
+        "utter_faq_answer",
+    ]
     assert dispatcher.messages[0]["source_language"] == "English"
     assert dispatcher.messages[1]["answer"] == faq.answer["en"]
 
@@ -71,7 +78,11 @@ async def test_database_failure_is_polite(dispatcher, tracker_factory) -> None:
         def municipality(self, municipality_id):  # type: ignore[override]
             raise OperationalError("select", {}, Exception("database is down"))
 
-    tracker = tracker_factory("flat", "ask_housing", slots={"language": "uk", "municipality": "kranj"})
-    events = await ActionAnswerFaq(repository_factory=lambda: Broken(None)).run(dispatcher, tracker, {})  # type: ignore[arg-type]
+    tracker = tracker_factory(
+        "flat", "ask_housing", slots={"language": "uk", "municipality": "kranj"}
+    )
+    events = await ActionAnswerFaq(repository_factory=lambda: Broken(None)).run(
+        dispatcher, tracker, {}
+    )  # type: ignore[arg-type]
     assert events == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_technical_problem"]

@@ -10,7 +10,9 @@ from actions.services import ActionFindService
 
 
 async def test_choose_municipality_by_exonym(kb, dispatcher, tracker_factory) -> None:
-    tracker = tracker_factory("ich wohne jetzt in Bozen", "choose_municipality", slots={"language": "de"})
+    tracker = tracker_factory(
+        "ich wohne jetzt in Bozen", "choose_municipality", slots={"language": "de"}
+    )
     events = await ActionChooseMunicipality(lambda: kb).run(dispatcher, tracker, {})
     assert events == [SlotSet("municipality", "bolzano")]
     assert dispatcher.messages[0]["response"] == "utter_municipality_set"
@@ -26,7 +28,9 @@ async def test_unknown_municipality_lists_known_ones(kb, dispatcher, tracker_fac
 
 async def test_find_service_lists_nearest_of_topic(kb, dispatcher, tracker_factory) -> None:
     tracker = tracker_factory(
-        "where", "find_service", slots={"language": "en", "municipality": "kranj", "topic": "language_courses"}
+        "where",
+        "find_service",
+        slots={"language": "en", "municipality": "kranj", "topic": "language_courses"},
     )
     events = await ActionFindService(lambda: kb).run(dispatcher, tracker, {})
     responses = [m["response"] for m in dispatcher.messages]
@@ -38,14 +42,18 @@ async def test_find_service_lists_nearest_of_topic(kb, dispatcher, tracker_facto
 
 
 async def test_find_service_without_category_asks(kb, dispatcher, tracker_factory) -> None:
-    tracker = tracker_factory("where", "find_service", slots={"language": "en", "municipality": "kranj"})
+    tracker = tracker_factory(
+        "where", "find_service", slots={"language": "en", "municipality": "kranj"}
+    )
     await ActionFindService(lambda: kb).run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_service_ask_category"
 
 
 async def test_category_from_button_payload(kb, dispatcher, tracker_factory) -> None:
     tracker = tracker_factory(
-        "", "find_service", slots={"language": "it", "municipality": "bolzano"},
+        "",
+        "find_service",
+        slots={"language": "it", "municipality": "bolzano"},
         entities=[{"entity": "category", "value": "jobs"}],
     )
     await ActionFindService(lambda: kb).run(dispatcher, tracker, {})
@@ -53,7 +61,9 @@ async def test_category_from_button_payload(kb, dispatcher, tracker_factory) -> 
 
 
 async def test_handoff_gives_integration_office(kb, dispatcher, tracker_factory) -> None:
-    tracker = tracker_factory("person", "human_handoff", slots={"language": "de", "municipality": "bolzano"})
+    tracker = tracker_factory(
+        "person", "human_handoff", slots={"language": "de", "municipality": "bolzano"}
+    )
     await ActionHumanHandoff(lambda: kb).run(dispatcher, tracker, {})
     message = dispatcher.messages[0]
     assert message["response"] == "utter_handoff"
@@ -73,7 +83,9 @@ async def test_switch_language_confirms_or_offers_buttons(dispatcher, tracker_fa
 
 async def test_context_sets_language_and_municipality(dispatcher, tracker_factory) -> None:
     tracker = tracker_factory(
-        "Hallo", "greet", metadata={"municipality": "kranj", "language": "de"},
+        "Hallo",
+        "greet",
+        metadata={"municipality": "kranj", "language": "de"},
         detection={"language": "en", "confidence": 0.5, "reliable": False},
     )
     events = await ActionReadContext().run(dispatcher, tracker, {})
@@ -82,7 +94,9 @@ async def test_context_sets_language_and_municipality(dispatcher, tracker_factor
 
 async def test_context_keeps_language_on_short_reply(dispatcher, tracker_factory) -> None:
     tracker = tracker_factory(
-        "ok", "affirm", slots={"language": "uk"},
+        "ok",
+        "affirm",
+        slots={"language": "uk"},
         detection={"language": "tr", "confidence": 0.3, "reliable": False},
     )
     assert await ActionReadContext().run(dispatcher, tracker, {}) == []

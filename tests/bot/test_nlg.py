@@ -54,7 +54,9 @@ async def test_placeholders_are_filled(nlg: MultilingualNLG, domain: Domain) -> 
     assert reply is not None and "Bozen" in reply["text"] and "{" not in reply["text"]
 
 
-async def test_category_button_payloads_keep_their_json(nlg: MultilingualNLG, domain: Domain) -> None:
+async def test_category_button_payloads_keep_their_json(
+    nlg: MultilingualNLG, domain: Domain
+) -> None:
     reply = await nlg.generate("utter_service_ask_category", _tracker(domain, "uk"), "rest")
     assert reply is not None
     assert reply["buttons"][0]["payload"] == '/find_service{"category": "housing"}'

@@ -18,14 +18,49 @@ def test_sample_files_are_valid() -> None:
 
 BROKEN = [
     ("yaml syntax", lambda s: s.replace("country: SI", "country: [SI"), "(file)", "YAML syntax"),
-    ("misspelt key", lambda s: s.replace("timezone:", "timezon:"), "timezon", "did you mean 'timezone'"),
-    ("missing field", lambda s: s.replace("timezone: Europe/Ljubljana\n", ""), "timezone", "missing"),
-    ("bad time zone", lambda s: s.replace("Europe/Ljubljana", "Europe/Kranj"), "timezone", "time zone"),
-    ("bad topic", lambda s: s.replace("topic: housing", "topic: houses", 1), "faqs[0].topic", "unknown topic"),
-    ("bad email", lambda s: s.replace("integracija@kranj.example.org", "integracija-at-kranj"), "contact.email", "e-mail"),
+    (
+        "misspelt key",
+        lambda s: s.replace("timezone:", "timezon:"),
+        "timezon",
+        "did you mean 'timezone'",
+    ),
+    (
+        "missing field",
+        lambda s: s.replace("timezone: Europe/Ljubljana\n", ""),
+        "timezone",
+        "missing",
+    ),
+    (
+        "bad time zone",
+        lambda s: s.replace("Europe/Ljubljana", "Europe/Kranj"),
+        "timezone",
+        "time zone",
+    ),
+    (
+        "bad topic",
+        lambda s: s.replace("topic: housing", "topic: houses", 1),
+        "faqs[0].topic",
+        "unknown topic",
+    ),
+    (
+        "bad email",
+        lambda s: s.replace("integracija@kranj.example.org", "integracija-at-kranj"),
+        "contact.email",
+        "e-mail",
+    ),
     ("bad phone", lambda s: s.replace('"+386 4 237 31 00"', "call us"), "contact.phone", "phone"),
-    ("latitude", lambda s: s.replace("lat: 46.2389\nlon", "lat: 146.2389\nlon", 1), "lat", "too large"),
-    ("language code", lambda s: s.replace("    en: \"Flats", "    xx: \"Flats", 1), "faqs[0].answer", "unknown language code"),
+    (
+        "latitude",
+        lambda s: s.replace("lat: 46.2389\nlon", "lat: 146.2389\nlon", 1),
+        "lat",
+        "too large",
+    ),
+    (
+        "language code",
+        lambda s: s.replace('    en: "Flats', '    xx: "Flats', 1),
+        "faqs[0].answer",
+        "unknown language code",
+    ),
     ("id vs file", lambda s: s.replace("id: kranj", "id: krainburg"), "id", "file name"),
 ]
 

@@ -28,4 +28,6 @@ def test_first_unsure_message_without_hint_uses_best_guess() -> None:
 
 
 def test_unsupported_values_are_ignored() -> None:
-    assert next_language("xx", {"language": "zz", "reliable": True}, hint="qq", requested="pt") == "en"
+    assert (
+        next_language("xx", {"language": "zz", "reliable": True}, hint="qq", requested="pt") == "en"
+    )

@@ -12,8 +12,13 @@ ALL = supported_codes()
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("привіт", ("uk",)), ("привет, ты кто", ("ru",)), ("پیدا کردن کار", ("fa",)),
-     ("كيف حالك", ("ar",)), ("robota", ("de", "it", "sl", "fr", "en", "tr"))],
+    [
+        ("привіт", ("uk",)),
+        ("привет, ты кто", ("ru",)),
+        ("پیدا کردن کار", ("fa",)),
+        ("كيف حالك", ("ar",)),
+        ("robota", ("de", "it", "sl", "fr", "en", "tr")),
+    ],
 )
 def test_script_candidates(text: str, expected: tuple[str, ...]) -> None:
     assert scripts.candidates(text, ALL) == expected
@@ -35,18 +40,22 @@ def detector() -> LanguageDetector:
 
 @pytest.mark.parametrize(
     ("text", "language"),
-    [("Ich suche eine Wohnung in der Nähe vom Bahnhof", "de"),
-     ("Dove posso imparare l'italiano gratis", "it"),
-     ("Kje lahko dobim zdravnika za otroka", "sl"),
-     ("Je cherche un cours de français pour adultes", "fr"),
-     ("Where can I register my new address", "en"),
-     ("Де можна знайти роботу", "uk"),
-     ("Где можно найти работу", "ru"),
-     ("أين أجد طبيبا للأطفال", "ar"),
-     ("کجا می توانم کار پیدا کنم", "fa"),
-     ("Çocuğumu okula nasıl kaydettirebilirim", "tr")],
+    [
+        ("Ich suche eine Wohnung in der Nähe vom Bahnhof", "de"),
+        ("Dove posso imparare l'italiano gratis", "it"),
+        ("Kje lahko dobim zdravnika za otroka", "sl"),
+        ("Je cherche un cours de français pour adultes", "fr"),
+        ("Where can I register my new address", "en"),
+        ("Де можна знайти роботу", "uk"),
+        ("Где можно найти работу", "ru"),
+        ("أين أجد طبيبا للأطفال", "ar"),
+        ("کجا می توانم کار پیدا کنم", "fa"),
+        ("Çocuğumu okula nasıl kaydettirebilirim", "tr"),
+    ],
 )
-def test_sentences_are_detected_reliably(detector: LanguageDetector, text: str, language: str) -> None:
+def test_sentences_are_detected_reliably(
+    detector: LanguageDetector, text: str, language: str
+) -> None:
     result = detector.detect(text)
     assert result.language == language
     assert result.reliable

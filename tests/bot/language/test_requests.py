@@ -5,8 +5,14 @@ from bot.language.requests import requested_language
 
 @pytest.mark.parametrize(
     ("text", "language"),
-    [("English please", "en"), ("auf Deutsch bitte", "de"), ("по-английски", "en"),
-     ("italiano", "it"), ("العربية", "ar"), ("türkçe", "tr")],
+    [
+        ("English please", "en"),
+        ("auf Deutsch bitte", "de"),
+        ("по-английски", "en"),
+        ("italiano", "it"),
+        ("العربية", "ar"),
+        ("türkçe", "tr"),
+    ],
 )
 def test_named_language_is_found(text: str, language: str) -> None:
     assert requested_language(text) == language

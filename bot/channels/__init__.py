@@ -1,0 +1,1 @@
+"""Input channels: REST with request validation (widget and messaging connectors follow)."""

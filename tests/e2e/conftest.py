@@ -1,0 +1,114 @@
+"""Start the real action server and Rasa server once for the end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+
+from bot import PROJECT_DIR
+from bot.knowledge.db import make_engine
+from bot.knowledge.sync import sync
+
+RASA_PORT = int(os.environ.get("E2E_RASA_PORT", "5105"))
+ACTIONS_PORT = int(os.environ.get("E2E_ACTIONS_PORT", "5155"))
+SAMPLES = PROJECT_DIR / "knowledge" / "municipalities"
+
+
+def _wait(
+    url: str, processes: list[subprocess.Popen], logs: list[Path], seconds: int = 240
+) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                tails = "\n".join(log.read_text(errors="replace")[-3000:] for log in logs)
+                raise RuntimeError(f"a server exited early:\n{tails}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} not ready after {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def knowledge_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the sample knowledge that tests may edit and re-sync."""
+    folder = tmp_path_factory.mktemp("knowledge") / "municipalities"
+    shutil.copytree(SAMPLES, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def database_url_e2e(tmp_path_factory: pytest.TempPathFactory, knowledge_dir: Path) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'knowledge.db'}"
+    assert sync(make_engine(url), [knowledge_dir]).ok
+    return url
+
+
+@pytest.fixture(scope="session")
+def rasa_url(tmp_path_factory: pytest.TempPathFactory, database_url_e2e: str) -> Iterator[str]:
+    model = os.environ.get("MODEL_PATH")
+    if not model:
+        pytest.fail("MODEL_PATH is not set: run the e2e tests through `make test`")
+    work = tmp_path_factory.mktemp("servers")
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(
+        (PROJECT_DIR / "endpoints.yml")
+        .read_text()
+        .replace("localhost:5055", f"localhost:{ACTIONS_PORT}")
+        .replace("db: var/tracker.db", f"db: {work / 'tracker.db'}")
+    )
+    env = {**os.environ, "DATABASE_URL": database_url_e2e, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    bin_dir = Path(sys.executable).parent
+    logs = [work / "actions.log", work / "rasa.log"]
+    commands = [
+        [
+            str(bin_dir / "rasa"),
+            "run",
+            "actions",
+            "--port",
+            str(ACTIONS_PORT),
+            "--actions",
+            "actions",
+        ],
+        [
+            str(bin_dir / "rasa"),
+            "run",
+            "--model",
+            str(PROJECT_DIR / model),
+            "--port",
+            str(RASA_PORT),
+            "--credentials",
+            str(PROJECT_DIR / "credentials.yml"),
+            "--endpoints",
+            str(endpoints),
+        ],
+    ]
+    processes = [
+        subprocess.Popen(
+            cmd, cwd=PROJECT_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+        )
+        for cmd, log in zip(commands, logs)
+    ]
+    try:
+        _wait(f"http://localhost:{ACTIONS_PORT}/health", processes, logs)
+        _wait(f"http://localhost:{RASA_PORT}/", processes, logs)
+        yield f"http://localhost:{RASA_PORT}"
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -1,0 +1,133 @@
+"""End to end through the REST channel against the real Rasa and action servers."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import yaml
+
+from bot.knowledge.db import make_engine
+from bot.knowledge.sync import sync
+from bot.language.registry import supported_codes
+from bot.locales.catalog import load_catalog
+
+pytestmark = pytest.mark.e2e
+
+GREETINGS = {
+    "de": "Hallo, guten Tag",
+    "it": "Buongiorno a tutti",
+    "sl": "Dober dan, živjo",
+    "fr": "Bonjour, salut",
+    "en": "Hello there, good morning",
+    "uk": "Привіт, добрий день",
+    "ru": "Здравствуйте, добрый день",
+    "ar": "مرحبا، السلام عليكم",
+    "fa": "سلام، روز بخیر",
+    "tr": "Merhaba, iyi günler",
+}
+HOUSING = {
+    "de": "Wie finde ich eine Wohnung zur Miete?",
+    "en": "How do I find a flat to rent?",
+    "uk": "Як знайти квартиру в оренду?",
+    "ar": "كيف أجد شقة للإيجار؟",
+    "it": "Come trovo un appartamento?",
+}
+
+
+def say(url: str, sender: str, message: str, **metadata: Any) -> list[dict[str, Any]]:
+    response = requests.post(
+        f"{url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message, "metadata": metadata},
+        timeout=60,
+    )
+    response.raise_for_status()
+    return list(response.json())
+
+
+def texts(replies: list[dict[str, Any]]) -> list[str]:
+    return [reply.get("text", "") for reply in replies]
+
+
+def test_hallo_gets_a_greeting_with_topic_buttons(rasa_url: str) -> None:
+    replies = say(rasa_url, uuid.uuid4().hex, "Hallo")
+    assert (
+        replies and replies[0]["text"] == load_catalog("de")["responses"]["utter_greet"][0]["text"]
+    )
+    assert len(replies[0]["buttons"]) == 7
+
+
+@pytest.mark.parametrize("code", supported_codes())
+def test_every_language_is_answered_in_that_language(rasa_url: str, code: str) -> None:
+    replies = say(rasa_url, uuid.uuid4().hex, GREETINGS[code], municipality="kranj")
+    expected = load_catalog(code)["responses"]["utter_greet"][0]
+    assert texts(replies)[0] == expected["text"]
+    assert [b["title"] for b in replies[0]["buttons"]] == expected["buttons"]
+
+
+@pytest.mark.parametrize("code", sorted(HOUSING))
+def test_faq_answer_comes_from_the_right_municipality(
+    rasa_url: str, code: str, knowledge_dir: Path
+) -> None:
+    for municipality in ("kranj", "bolzano"):
+        replies = say(rasa_url, uuid.uuid4().hex, HOUSING[code], municipality=municipality)
+        data = yaml.safe_load((knowledge_dir / f"{municipality}.yml").read_text())
+        answer = next(f for f in data["faqs"] if f["topic"] == "housing")["answer"][code]
+        assert answer in texts(replies)
+
+
+def test_short_reply_keeps_language_and_switch_is_followed(rasa_url: str) -> None:
+    sender = uuid.uuid4().hex
+    say(rasa_url, sender, "Привіт, мені потрібна допомога", municipality="kranj")
+    replies = say(rasa_url, sender, "ok")
+    uk_texts = {r[0]["text"] for r in load_catalog("uk")["responses"].values()}
+    assert texts(replies)[0] in uk_texts
+    replies = say(rasa_url, sender, "English please")
+    assert (
+        texts(replies)[0] == load_catalog("en")["responses"]["utter_language_switched"][0]["text"]
+    )
+    replies = say(rasa_url, sender, "/greet")
+    assert texts(replies)[0] == load_catalog("en")["responses"]["utter_greet"][0]["text"]
+
+
+def test_language_button_payload_switches(rasa_url: str) -> None:
+    sender = uuid.uuid4().hex
+    say(rasa_url, sender, "Hallo zusammen")
+    replies = say(rasa_url, sender, '/switch_language{"language": "ar"}')
+    assert (
+        texts(replies)[0] == load_catalog("ar")["responses"]["utter_language_switched"][0]["text"]
+    )
+
+
+def test_knowledge_change_is_served_without_restart(
+    rasa_url: str, knowledge_dir: Path, database_url_e2e: str
+) -> None:
+    path = knowledge_dir / "kranj.yml"
+    original = path.read_text()
+    path.write_text(original.replace("within 8 days", "within 8 (eight) days"))
+    try:
+        assert sync(make_engine(database_url_e2e), [knowledge_dir]).changed == ["kranj"]
+        replies = say(
+            rasa_url, uuid.uuid4().hex, "How do I register my address?", municipality="kranj"
+        )
+        assert any("within 8 (eight) days" in t for t in texts(replies))
+    finally:
+        path.write_text(original)
+        sync(make_engine(database_url_e2e), [knowledge_dir])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b'{"sender": "x"}', b'{"message": 5, "sender": "x"}'],
+)
+def test_malformed_requests_get_4xx(rasa_url: str, body: bytes) -> None:
+    response = requests.post(
+        f"{rasa_url}/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert 400 <= response.status_code < 500
