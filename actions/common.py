@@ -4,7 +4,7 @@ municipality, and a polite message when a dependency fails."""
 from __future__ import annotations
 
 import logging
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from typing import Any, Callable, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -56,7 +56,7 @@ def municipality_buttons(repository: KnowledgeRepository, language: str) -> List
     ]
 
 
-class KnowledgeAction(Action):
+class KnowledgeAction(Action, ABC):
     """An action that reads the knowledge base and degrades politely when it cannot."""
 
     def __init__(self, repository_factory: Optional[RepositoryFactory] = None) -> None:

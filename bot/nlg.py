@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from rasa.core.nlg.generator import NaturalLanguageGenerator
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -35,13 +34,27 @@ def tracker_language(tracker: DialogueStateTracker) -> str:
     )
 
 
-class MultilingualNLG(NaturalLanguageGenerator):
-    """One templated generator per supported language."""
+class MultilingualNLG(TemplatedNaturalLanguageGenerator):
+    """One templated generator per supported language.
+
+    It subclasses Rasa's templated generator because Rasa builds the NLG before it loads a
+    model and then assigns the model's `responses` only to templated generators; the
+    setter below rebuilds the per-language catalogs when that happens.
+    """
 
     def __init__(
         self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None
     ) -> None:
-        reference = (domain or Domain.empty()).responses
+        self._generators: dict[str, TemplatedNaturalLanguageGenerator] = {}
+        super().__init__((domain or Domain.empty()).responses)
+
+    @property
+    def responses(self) -> dict[str, Any]:
+        return self._reference
+
+    @responses.setter
+    def responses(self, reference: dict[str, Any]) -> None:
+        self._reference = reference
         self._generators = {
             code: TemplatedNaturalLanguageGenerator(localised_responses(reference, code))
             for code in settings().codes

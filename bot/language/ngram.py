@@ -13,13 +13,18 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 
-def char_ngrams(text: str, low: int = 1, high: int = 4) -> list[str]:
-    """Character n-grams of each word, padded with spaces (like char_wb)."""
+WORD_WEIGHT = 3
+
+
+def char_ngrams(text: str, low: int = 1, high: int = 5) -> list[str]:
+    """Character n-grams of each word, padded with spaces (like char_wb), plus the whole
+    word itself (counted WORD_WEIGHT times: a known chat word is strong evidence)."""
     grams: list[str] = []
     for word in text.casefold().split():
         padded = f" {word} "
         for size in range(low, high + 1):
             grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
+        grams.extend([f"<{word}>"] * WORD_WEIGHT)
     return grams
 
 
@@ -29,7 +34,7 @@ class CharNgramModel:
 
     counts: dict[str, dict[str, int]]
     low: int = 1
-    high: int = 4
+    high: int = 5
     alpha: float = 0.5
     _totals: dict[str, int] = field(init=False, repr=False)
     _vocabulary: set[str] = field(init=False, repr=False)
@@ -64,7 +69,7 @@ class CharNgramModel:
                 math.log(grams_of_lang.get(g, 0) + self.alpha) - denominator for g in grams
             )
         # Naive Bayes is over-confident on long texts: temper by the number of n-grams.
-        temper = min(1.0, 12.0 / len(grams))
+        temper = min(1.0, 40.0 / len(grams))
         top = max(log_scores.values())
         exps = {lang: math.exp((score - top) * temper) for lang, score in log_scores.items()}
         total = sum(exps.values())

@@ -65,3 +65,12 @@ async def test_category_button_payloads_keep_their_json(
 async def test_unknown_language_falls_back_to_default(nlg: MultilingualNLG, domain: Domain) -> None:
     reply = await nlg.generate("utter_goodbye", _tracker(domain, None), "rest")
     assert reply is not None and reply["language"] == "en"
+
+
+async def test_responses_assigned_after_creation_are_used(domain: Domain) -> None:
+    """Rasa creates the NLG before loading the model, then assigns `responses`."""
+    nlg = MultilingualNLG(domain=None)
+    nlg.responses = domain.responses
+    reply = await nlg.generate("utter_goodbye", _tracker(domain, "tr"), "rest")
+    assert reply is not None
+    assert reply["text"] == load_catalog("tr")["responses"]["utter_goodbye"][0]["text"]
