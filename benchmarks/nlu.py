@@ -22,7 +22,7 @@ from bot import PROJECT_DIR
 from bot.language.registry import supported_codes
 
 CONFIGS = {
-    "chosen": PROJECT_DIR / "config.yml",
+    "chosen": PROJECT_DIR / "config.yml",  # LinearIntentClassifier
     "rasa-default": PROJECT_DIR / "benchmarks" / "configs" / "rasa_default.yml",
 }
 CANDIDATES = PROJECT_DIR / "benchmarks" / "configs"

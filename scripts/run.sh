@@ -14,12 +14,13 @@ stop() {
 trap stop INT TERM EXIT
 rasa run actions --port 5055 --actions actions > var/log/actions.log 2>&1 &
 pids+=($!)
-rasa run --model "$model" --port 5005 --enable-api --cors "*" \
+# No --enable-api: Rasa's HTTP API can change conversations and has no token by default.
+rasa run --model "$model" --port 5005 \
   --credentials credentials.yml --endpoints endpoints.yml > var/log/rasa.log 2>&1 &
 pids+=($!)
 echo "Starting (logs in var/log/) ..."
 for _ in $(seq 1 180); do
-  if curl -fs localhost:5005/status >/dev/null 2>&1 && curl -fs localhost:5055/health >/dev/null 2>&1; then
+  if curl -fs localhost:5005/ >/dev/null 2>&1 && curl -fs localhost:5055/health >/dev/null 2>&1; then
     cat <<MSG
 
 The welcome assistant is ready.

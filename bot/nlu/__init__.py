@@ -1,0 +1,1 @@
+"""Custom NLU components (registered in config.yml by module path)."""

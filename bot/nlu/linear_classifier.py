@@ -1,0 +1,162 @@
+"""Intent classifier: TF-IDF character and word n-grams into a linear SVM.
+
+A candidate measured against DIET in `make bench` (see docs/architecture.md). It featurizes
+the raw text itself (no Rasa featurizer needed), trains in seconds on two cores, and is
+persisted as JSON and NumPy arrays (no pickle). Confidences are a softmax over the SVM
+margins, so FallbackClassifier thresholds apply as usual.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+_ANALYZERS = {"char": ("char_wb", "char_ngram"), "word": ("word", "word_ngram")}
+_WORD_PATTERN = r"(?u)\b\w+\b"
+
+
+def _vectorizer(
+    kind: str, config: Dict[str, Any], vocabulary: Optional[dict] = None
+) -> TfidfVectorizer:
+    analyzer, key = _ANALYZERS[kind]
+    return TfidfVectorizer(
+        analyzer=analyzer,
+        ngram_range=tuple(config[key]),
+        sublinear_tf=True,
+        lowercase=True,
+        token_pattern=_WORD_PATTERN,
+        vocabulary=vocabulary,
+    )
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LinearIntentClassifier(GraphComponent):
+    """TF-IDF n-grams + LinearSVC, one model for every language."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            "char_ngram": [1, 5],
+            "word_ngram": [1, 2],
+            "C": 0.5,
+            "temperature": 0.25,
+            "ranking_length": 10,
+        }
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vectorizers: Optional[List[TfidfVectorizer]] = None,
+        weights: Optional[np.ndarray] = None,
+        bias: Optional[np.ndarray] = None,
+        classes: Optional[List[str]] = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._storage, self._resource = model_storage, resource
+        self._vectorizers = vectorizers or []
+        self._weights, self._bias, self._classes = weights, bias, classes or []
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearIntentClassifier:
+        return cls(config, model_storage, resource)
+
+    def _features(self, texts: List[str]) -> Any:
+        return hstack([vectorizer.transform(texts) for vectorizer in self._vectorizers]).tocsr()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
+        texts = [e.get(TEXT) for e in examples]
+        labels = [e.get(INTENT) for e in examples]
+        self._vectorizers = [_vectorizer(kind, self._config) for kind in _ANALYZERS]
+        for vectorizer in self._vectorizers:
+            vectorizer.fit(texts)
+        svm = LinearSVC(C=self._config["C"], random_state=42)
+        svm.fit(self._features(texts), labels)
+        self._weights, self._bias = svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32)
+        self._classes = [str(label) for label in svm.classes_]
+        self._persist()
+        return self._resource
+
+    def _persist(self) -> None:
+        assert self._weights is not None and self._bias is not None
+        with self._storage.write_to(self._resource) as directory:
+            meta = {
+                "classes": self._classes,
+                "vocabularies": [
+                    {term: int(index) for term, index in v.vocabulary_.items()}
+                    for v in self._vectorizers
+                ],
+            }
+            (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+            arrays = {f"idf{i}": v.idf_ for i, v in enumerate(self._vectorizers)}
+            np.savez_compressed(
+                directory / "arrays.npz", weights=self._weights, bias=self._bias, **arrays
+            )
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearIntentClassifier:
+        merged = {**cls.get_default_config(), **config}
+        try:
+            with model_storage.read_from(resource) as directory:
+                meta = json.loads((directory / "meta.json").read_text("utf-8"))
+                arrays = np.load(directory / "arrays.npz", allow_pickle=False)
+                vectorizers = []
+                for i, (kind, vocabulary) in enumerate(zip(_ANALYZERS, meta["vocabularies"])):
+                    vectorizer = _vectorizer(kind, merged, vocabulary)
+                    vectorizer.idf_ = arrays[f"idf{i}"]
+                    vectorizers.append(vectorizer)
+                return cls(
+                    config,
+                    model_storage,
+                    resource,
+                    vectorizers,
+                    arrays["weights"],
+                    arrays["bias"],
+                    meta["classes"],
+                )
+        except (ValueError, FileNotFoundError):
+            return cls(config, model_storage, resource)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._weights is None or not messages:
+            return messages
+        scores = (
+            self._features([m.get(TEXT) or "" for m in messages]) @ self._weights.T + self._bias
+        )
+        scores = np.asarray(scores) / self._config["temperature"]
+        scores -= scores.max(axis=1, keepdims=True)
+        probabilities = np.exp(scores)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        for message, row in zip(messages, probabilities):
+            order = np.argsort(-row)[: self._config["ranking_length"]]
+            ranking = [{"name": self._classes[i], "confidence": float(row[i])} for i in order]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages

@@ -1,0 +1,36 @@
+"""The linear intent classifier trains, persists without pickle, loads and ranks intents."""
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.linear_classifier import LinearIntentClassifier
+
+EXAMPLES = {
+    "greet": ["hallo", "hello there", "ciao a tutti", "привіт", "buongiorno"],
+    "ask_housing": ["wohnung gesucht", "i need a flat", "cerco casa", "шукаю квартиру", "flat to rent"],
+    "ask_jobs": ["ich suche arbeit", "looking for a job", "cerco lavoro", "шукаю роботу", "job"],
+}
+
+
+def test_train_persist_load_and_rank(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("intent")
+    context = ExecutionContext(GraphSchema({}), "test")
+    data = TrainingData([Message.build(text=t, intent=i) for i, ts in EXAMPLES.items() for t in ts])
+    LinearIntentClassifier.create({}, storage, resource, context).train(data)
+    assert not list((tmp_path / resource.name).glob("*.pkl"))
+    loaded = LinearIntentClassifier.load({}, storage, resource, context)
+
+    messages = [Message.build(text="suche eine wohnung"), Message.build(text="a job please")]
+    loaded.process(messages)
+    assert messages[0].get("intent")["name"] == "ask_housing"
+    assert messages[1].get("intent")["name"] == "ask_jobs"
+    ranking = messages[0].get("intent_ranking")
+    assert [r["name"] for r in ranking][0] == "ask_housing"
+    assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
