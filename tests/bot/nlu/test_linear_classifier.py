@@ -13,7 +13,9 @@ from bot.nlu.linear_classifier import LinearIntentClassifier
 
 EXAMPLES = {
     "greet": ["hallo", "hello there", "ciao a tutti", "привіт", "buongiorno"],
-    "ask_housing": ["wohnung gesucht", "i need a flat", "cerco casa", "шукаю квартиру", "flat to rent"],
+    "ask_housing": [
+        "wohnung gesucht", "i need a flat", "cerco casa", "шукаю квартиру", "flat to rent"
+    ],
     "ask_jobs": ["ich suche arbeit", "looking for a job", "cerco lavoro", "шукаю роботу", "job"],
 }
 
@@ -32,5 +34,5 @@ def test_train_persist_load_and_rank(tmp_path: Path) -> None:
     assert messages[0].get("intent")["name"] == "ask_housing"
     assert messages[1].get("intent")["name"] == "ask_jobs"
     ranking = messages[0].get("intent_ranking")
-    assert [r["name"] for r in ranking][0] == "ask_housing"
+    assert ranking[0]["name"] == "ask_housing"
     assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
