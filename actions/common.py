@@ -98,5 +98,32 @@ class KnowledgeAction(Action, ABC):
         """Answer; raise SQLAlchemyError/OSError to get the polite failure message."""
 
 
+class MunicipalityAction(KnowledgeAction, ABC):
+    """A knowledge action that needs the municipality, and asks for it when it is unknown."""
+
+    def respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
+    ) -> List[Dict[str, Any]]:
+        municipality = self.current_municipality(tracker)
+        if municipality is None:
+            self.ask_municipality(dispatcher, language)
+            return self.events_while_asking(tracker)
+        return self.answer(dispatcher, tracker, language, municipality)
+
+    def events_while_asking(self, tracker: Tracker) -> List[Dict[str, Any]]:
+        """Events to keep while the municipality is asked for (e.g. the topic)."""
+        return []
+
+    @abstractmethod
+    def answer(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        language: str,
+        municipality: Municipality,
+    ) -> List[Dict[str, Any]]:
+        """Answer for the known municipality."""
+
+
 def set_slot_if_changed(tracker: Tracker, name: str, value: Any) -> List[Dict[str, Any]]:
     return [] if tracker.get_slot(name) == value else [SlotSet(name, value)]

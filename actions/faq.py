@@ -3,31 +3,39 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import KnowledgeAction, municipality_name
+from actions.common import MunicipalityAction, municipality_name
 from bot.answers.faq import INTENT_TOPICS, best_faq
 from bot.answers.localise import localise
+from bot.knowledge.schema import Faq, Municipality
 from bot.language.registry import settings
 
 
-class ActionAnswerFaq(KnowledgeAction):
+class ActionAnswerFaq(MunicipalityAction):
     def name(self) -> str:
         return "action_answer_faq"
 
-    def respond(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
-    ) -> List[Dict[str, Any]]:
+    @staticmethod
+    def _topic(tracker: Tracker) -> Optional[str]:
         intent = tracker.get_intent_of_latest_message() or ""
-        topic = INTENT_TOPICS.get(intent) or tracker.get_slot("topic")
-        municipality = self.current_municipality(tracker)
-        if municipality is None:
-            self.ask_municipality(dispatcher, language)
-            return [SlotSet("topic", topic)]
+        return INTENT_TOPICS.get(intent) or tracker.get_slot("topic")
+
+    def events_while_asking(self, tracker: Tracker) -> List[Dict[str, Any]]:
+        return [SlotSet("topic", self._topic(tracker))]
+
+    def answer(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        language: str,
+        municipality: Municipality,
+    ) -> List[Dict[str, Any]]:
+        topic = self._topic(tracker)
         faqs = self.repository.faqs(municipality.id, topic)
         chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
         faq = next((f for f in faqs if f.id == chosen_id), None) or best_faq(
@@ -49,17 +57,22 @@ class ActionAnswerFaq(KnowledgeAction):
         dispatcher.utter_message(response="utter_faq_answer", answer=answer)
         others = [f for f in faqs if f.id != faq.id and f.questions]
         if others:
-            buttons = [
-                {
-                    "title": localise(
-                        {code: qs[0] for code, qs in other.questions.items() if qs},
-                        language,
-                        municipality.languages,
-                    )[0],
-                    "payload": f"/{intent or 'ask_' + str(topic)}"
-                    + json.dumps({"faq_id": other.id}),
-                }
-                for other in others
-            ]
-            dispatcher.utter_message(response="utter_faq_more", buttons=buttons)
+            dispatcher.utter_message(
+                response="utter_faq_more",
+                buttons=faq_buttons(others, language, municipality.languages),
+            )
         return [SlotSet("topic", topic)]
+
+
+def faq_buttons(faqs: List[Faq], language: str, official: List[str]) -> List[Dict[str, str]]:
+    """One button per FAQ: its first question in the user's language, choosing that FAQ."""
+    intent_of = {topic: intent for intent, topic in INTENT_TOPICS.items()}
+    return [
+        {
+            "title": localise(
+                {c: qs[0] for c, qs in faq.questions.items() if qs}, language, official
+            )[0],
+            "payload": f"/{intent_of[faq.topic]}" + json.dumps({"faq_id": faq.id}),
+        }
+        for faq in faqs
+    ]

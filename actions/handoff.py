@@ -7,21 +7,22 @@ from typing import Any, Dict, List
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import KnowledgeAction
+from actions.common import MunicipalityAction
 from bot.answers.localise import localise
+from bot.knowledge.schema import Municipality
 
 
-class ActionHumanHandoff(KnowledgeAction):
+class ActionHumanHandoff(MunicipalityAction):
     def name(self) -> str:
         return "action_human_handoff"
 
-    def respond(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
+    def answer(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        language: str,
+        municipality: Municipality,
     ) -> List[Dict[str, Any]]:
-        municipality = self.current_municipality(tracker)
-        if municipality is None:
-            self.ask_municipality(dispatcher, language)
-            return []
         contact = municipality.contact
         dispatcher.utter_message(
             response="utter_handoff",

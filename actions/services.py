@@ -8,14 +8,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import KnowledgeAction, municipality_name
+from actions.common import MunicipalityAction, municipality_name
 from bot.answers import formatting
 from bot.answers.localise import localise
 from bot.answers.services import nearest, osm_link
-from bot.knowledge.schema import CATEGORIES
+from bot.knowledge.schema import CATEGORIES, Municipality
 
 
-class ActionFindService(KnowledgeAction):
+class ActionFindService(MunicipalityAction):
     def name(self) -> str:
         return "action_find_service"
 
@@ -26,13 +26,13 @@ class ActionFindService(KnowledgeAction):
         )
         return wanted if wanted in CATEGORIES else None
 
-    def respond(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
+    def answer(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        language: str,
+        municipality: Municipality,
     ) -> List[Dict[str, Any]]:
-        municipality = self.current_municipality(tracker)
-        if municipality is None:
-            self.ask_municipality(dispatcher, language)
-            return []
         category = self._category(tracker)
         if category is None:
             dispatcher.utter_message(response="utter_service_ask_category")

@@ -86,3 +86,19 @@ async def test_database_failure_is_polite(dispatcher, tracker_factory) -> None:
     )  # type: ignore[arg-type]
     assert events == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_technical_problem"]
+
+
+def test_faq_buttons_choose_a_faq_in_users_language() -> None:
+    from actions.faq import faq_buttons
+    from bot.knowledge.schema import Faq
+
+    faqs = [
+        Faq(id="deposit", topic="housing", questions={"en": ["Deposit?"], "de": ["Kaution?"]},
+            answer={"en": "..."}),
+        Faq(id="shared", topic="housing", questions={"en": ["Shared flats?"]}, answer={"en": "..."}),
+    ]
+    buttons = faq_buttons(faqs, "de", ["it"])
+    assert buttons == [
+        {"title": "Kaution?", "payload": '/ask_housing{"faq_id": "deposit"}'},
+        {"title": "Shared flats?", "payload": '/ask_housing{"faq_id": "shared"}'},
+    ]
