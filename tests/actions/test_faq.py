@@ -93,9 +93,15 @@ def test_faq_buttons_choose_a_faq_in_users_language() -> None:
     from bot.knowledge.schema import Faq
 
     faqs = [
-        Faq(id="deposit", topic="housing", questions={"en": ["Deposit?"], "de": ["Kaution?"]},
-            answer={"en": "..."}),
-        Faq(id="shared", topic="housing", questions={"en": ["Shared flats?"]}, answer={"en": "..."}),
+        Faq(
+            id="deposit",
+            topic="housing",
+            questions={"en": ["Deposit?"], "de": ["Kaution?"]},
+            answer={"en": "..."},
+        ),
+        Faq(
+            id="shared", topic="housing", questions={"en": ["Shared flats?"]}, answer={"en": "..."}
+        ),
     ]
     buttons = faq_buttons(faqs, "de", ["it"])
     assert buttons == [

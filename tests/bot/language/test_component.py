@@ -20,8 +20,10 @@ def test_train_persist_load_and_process(tmp_path: Path) -> None:
     resource = Resource("language_tagger")
     context = ExecutionContext(GraphSchema({}), "test")
     examples = [
-        _example("servus, wie gehts", "greet", "de"), _example("hallo zusammen", "greet", "de"),
-        _example("ciao a tutti", "greet", "it"), _example("buongiorno, come va", "greet", "it"),
+        _example("servus, wie gehts", "greet", "de"),
+        _example("hallo zusammen", "greet", "de"),
+        _example("ciao a tutti", "greet", "it"),
+        _example("buongiorno, come va", "greet", "it"),
         _example("English please", "switch_language", "en"),
     ]
     assert example_language(examples[0]) == "de"

@@ -14,7 +14,11 @@ from bot.nlu.linear_classifier import LinearIntentClassifier
 EXAMPLES = {
     "greet": ["hallo", "hello there", "ciao a tutti", "привіт", "buongiorno"],
     "ask_housing": [
-        "wohnung gesucht", "i need a flat", "cerco casa", "шукаю квартиру", "flat to rent"
+        "wohnung gesucht",
+        "i need a flat",
+        "cerco casa",
+        "шукаю квартиру",
+        "flat to rent",
     ],
     "ask_jobs": ["ich suche arbeit", "looking for a job", "cerco lavoro", "шукаю роботу", "job"],
 }
