@@ -1,6 +1,6 @@
 """Intent classifier: TF-IDF character and word n-grams into a linear SVM.
 
-A candidate measured against DIET in `make bench` (see docs/architecture.md). It featurizes
+Chosen over DIET by measurement (`make bench`, docs/architecture.md). It featurizes
 the raw text itself (no Rasa featurizer needed), trains in seconds on two cores, and is
 persisted as JSON and NumPy arrays (no pickle). Confidences are a softmax over the SVM
 margins, so FallbackClassifier thresholds apply as usual.
@@ -49,9 +49,9 @@ class LinearIntentClassifier(GraphComponent):
     def get_default_config() -> Dict[str, Any]:
         return {
             "char_ngram": [1, 5],
-            "word_ngram": [1, 2],
-            "C": 0.5,
-            "temperature": 0.25,
+            "word_ngram": [1, 1],
+            "C": 1.0,
+            "temperature": 0.2,
             "ranking_length": 10,
         }
 
