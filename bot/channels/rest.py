@@ -1,19 +1,29 @@
 """The REST channel at /webhooks/rest/webhook, refusing malformed requests with a 400.
 
 Rasa's own RestInput crashes (500) or processes `None` when `sender` or `message` is missing
-or not text; this one checks the body first. Configured in credentials.yml.
+or not text; this one checks the body first. Each reply also carries `language` and
+`direction` ("rtl" for Arabic and Persian) so clients can lay it out. Configured in
+credentials.yml.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from typing import Any, Dict, Optional
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Dict, Optional
 
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_LENGTH = int(os.environ.get("MAX_MESSAGE_LENGTH", "2000"))
+REPLY_LAYOUT_KEYS = ("language", "direction")
 
 
 def _body(request: Request) -> Dict[str, Any]:
@@ -26,12 +36,51 @@ def _body(request: Request) -> Dict[str, Any]:
     return body
 
 
+class LayoutCollectingOutputChannel(CollectingOutputChannel):
+    """Collects replies like Rasa's, keeping the NLG's `language` and `direction`."""
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        first_new = len(self.messages)
+        await super().send_response(recipient_id, dict(message))
+        layout = {key: message[key] for key in REPLY_LAYOUT_KEYS if message.get(key)}
+        for collected in self.messages[first_new:]:
+            collected.update(layout)
+
+
 class ValidatingRestInput(RestInput):
     """RestInput that answers 400 to bodies without a text `sender` and `message`."""
 
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        """Rasa's REST routes, with validation first and layout-aware replies (no streaming)."""
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            sender = await self._extract_sender(request)
+            text = self._extract_message(request)
+            metadata = self.get_metadata(request)
+            collector = LayoutCollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        text, collector, sender, input_channel=self.name(), metadata=metadata
+                    )
+                )
+            except CancelledError:
+                logger.error("Timeout while handling a message from %s", sender)
+            except Exception:
+                logger.exception("Failed to handle a message from %s", sender)
+            return response.json(collector.messages)
+
+        return webhook
 
     async def _extract_sender(self, req: Request) -> Optional[str]:
         sender = _body(req).get("sender")

@@ -6,6 +6,10 @@ from typing import Any, Mapping
 
 from bot.language.registry import settings
 
+# A message needs at least this many words to switch an established conversation language:
+# "ok", "Kranj", "Bahnhofstraße 5" or "grazie" never switch; a sentence does.
+MIN_WORDS_TO_SWITCH = 3
+
 
 def next_language(
     current: Any,
@@ -25,9 +29,12 @@ def next_language(
         return str(requested)
     if config.is_supported(detection.get("requested")):
         return str(detection["requested"])
-    if detection.get("reliable") and config.is_supported(detection.get("language")):
+    established = config.is_supported(current)
+    long_enough = detection.get("words", MIN_WORDS_TO_SWITCH) >= MIN_WORDS_TO_SWITCH
+    reliable = detection.get("reliable") and config.is_supported(detection.get("language"))
+    if reliable and (long_enough or not established):
         return str(detection["language"])
-    if config.is_supported(current):
+    if established:
         return str(current)
     if isinstance(hint, str) and config.is_supported(hint.split("-")[0].lower()):
         return hint.split("-")[0].lower()

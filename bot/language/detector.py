@@ -25,6 +25,7 @@ class Detection:
     language: str | None
     confidence: float
     reliable: bool
+    words: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,6 +64,11 @@ def langdetect_scores(text: str) -> dict[str, float]:
 
 def _letters(text: str) -> int:
     return sum(char.isalpha() for char in text)
+
+
+def _words(text: str) -> int:
+    """Words with at least one letter (numbers, emoji and punctuation do not count)."""
+    return sum(any(char.isalpha() for char in token) for token in text.split())
 
 
 class LanguageDetector:
@@ -109,9 +115,10 @@ class LanguageDetector:
         return {code: value / total for code, value in combined.items()}
 
     def detect(self, text: str) -> Detection:
+        words = _words(text)
         if _letters(text) < self.min_letters:
-            return Detection(language=None, confidence=0.0, reliable=False)
+            return Detection(language=None, confidence=0.0, reliable=False, words=words)
         scores = self.scores(text)
         language = max(scores, key=lambda code: scores[code])
         confidence = round(scores[language], 4)
-        return Detection(language, confidence, reliable=confidence >= self.threshold)
+        return Detection(language, confidence, confidence >= self.threshold, words)

@@ -62,8 +62,8 @@ def language_name_index() -> dict[str, str]:
     """Map every way of naming a supported language (in any catalog) to its code."""
     index: dict[str, str] = {}
     for language in settings().languages:
+        # Names only, never bare codes: "en" is a French word, "it" an English one.
         index[normalise(language.name)] = language.code
-        index[language.code] = language.code
         names = load_catalog(language.code).get("language_names", {})
         for target, spellings in names.items():
             for spelling in spellings or []:

@@ -123,6 +123,21 @@ def test_knowledge_change_is_served_without_restart(
     "body",
     [b"{not json", b'{"sender": "x"}', b'{"message": 5, "sender": "x"}'],
 )
+@pytest.mark.parametrize(("code", "direction"), [("ar", "rtl"), ("fa", "rtl"), ("de", "ltr")])
+def test_replies_carry_language_and_direction(rasa_url: str, code: str, direction: str) -> None:
+    replies = say(rasa_url, uuid.uuid4().hex, GREETINGS[code])
+    assert replies and all(r["language"] == code and r["direction"] == direction for r in replies)
+
+
+def test_oversize_message_is_refused(rasa_url: str) -> None:
+    response = requests.post(
+        f"{rasa_url}/webhooks/rest/webhook",
+        json={"sender": "x", "message": "a" * 5000},
+        timeout=30,
+    )
+    assert response.status_code == 400
+
+
 def test_malformed_requests_get_4xx(rasa_url: str, body: bytes) -> None:
     response = requests.post(
         f"{rasa_url}/webhooks/rest/webhook",

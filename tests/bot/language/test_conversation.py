@@ -31,3 +31,14 @@ def test_unsupported_values_are_ignored() -> None:
     assert (
         next_language("xx", {"language": "zz", "reliable": True}, hint="qq", requested="pt") == "en"
     )
+
+
+def test_short_reliable_message_does_not_switch_an_established_language() -> None:
+    street = {"language": "de", "confidence": 0.98, "reliable": True, "words": 1}
+    assert next_language("uk", street) == "uk"
+    assert next_language(None, street) == "de"
+
+
+def test_sentence_switches_an_established_language() -> None:
+    sentence = {"language": "it", "confidence": 0.97, "reliable": True, "words": 6}
+    assert next_language("fr", sentence) == "it"

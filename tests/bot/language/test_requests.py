@@ -24,3 +24,8 @@ def test_two_languages_are_ambiguous() -> None:
 
 def test_no_language_named() -> None:
     assert requested_language("where is the job centre") is None
+
+
+def test_prepositions_that_equal_codes_do_not_count() -> None:
+    assert requested_language("Vous pouvez m'écrire en italien, s'il vous plaît ?") == "it"
+    assert requested_language("can you write it in german") == "de"
