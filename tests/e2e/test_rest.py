@@ -35,6 +35,11 @@ HOUSING = {
     "uk": "Як знайти квартиру в оренду?",
     "ar": "كيف أجد شقة للإيجار؟",
     "it": "Come trovo un appartamento?",
+    "sl": "Kako najdem stanovanje za najem?",
+    "fr": "Comment trouver un appartement à louer ?",
+    "ru": "Как найти квартиру в аренду?",
+    "fa": "چطور می توانم یک آپارتمان اجاره کنم؟",
+    "tr": "Kiralık daire nasıl bulabilirim?",
 }
 
 
@@ -68,7 +73,24 @@ def test_every_language_is_answered_in_that_language(rasa_url: str, code: str) -
     assert [b["title"] for b in replies[0]["buttons"]] == expected["buttons"]
 
 
-@pytest.mark.parametrize("code", sorted(HOUSING))
+@pytest.mark.parametrize("code", supported_codes())
+def test_conversation_in_a_language_gets_every_reply_in_it(rasa_url: str, code: str) -> None:
+    sender = uuid.uuid4().hex
+    replies = []
+    for message in (GREETINGS[code], HOUSING[code], "ok", "1"):
+        replies += say(rasa_url, sender, message, municipality="bolzano")
+    assert len(replies) >= 4
+    assert {reply["language"] for reply in replies} == {code}
+
+
+def test_clear_sentence_switches_language(rasa_url: str) -> None:
+    sender = uuid.uuid4().hex
+    say(rasa_url, sender, "Hallo, ich bin neu hier", municipality="bolzano")
+    replies = say(rasa_url, sender, "Scusi, come posso iscrivere mio figlio a scuola?")
+    assert {reply["language"] for reply in replies} == {"it"}
+
+
+@pytest.mark.parametrize("code", ["de", "en", "uk", "ar", "it"])
 def test_faq_answer_comes_from_the_right_municipality(
     rasa_url: str, code: str, knowledge_dir: Path
 ) -> None:
@@ -119,10 +141,6 @@ def test_knowledge_change_is_served_without_restart(
         sync(make_engine(database_url_e2e), [knowledge_dir])
 
 
-@pytest.mark.parametrize(
-    "body",
-    [b"{not json", b'{"sender": "x"}', b'{"message": 5, "sender": "x"}'],
-)
 @pytest.mark.parametrize(("code", "direction"), [("ar", "rtl"), ("fa", "rtl"), ("de", "ltr")])
 def test_replies_carry_language_and_direction(rasa_url: str, code: str, direction: str) -> None:
     replies = say(rasa_url, uuid.uuid4().hex, GREETINGS[code])
@@ -138,6 +156,16 @@ def test_oversize_message_is_refused(rasa_url: str) -> None:
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b'{"sender": "x"}',
+        b'{"message": 5, "sender": "x"}',
+        b"[1, 2]",
+        b'{"sender": "x", "message": "hi", "metadata": "kranj"}',
+    ],
+)
 def test_malformed_requests_get_4xx(rasa_url: str, body: bytes) -> None:
     response = requests.post(
         f"{rasa_url}/webhooks/rest/webhook",
