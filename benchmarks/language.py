@@ -63,9 +63,8 @@ def _rate(hits: list[bool]) -> str:
 
 async def chat_messages(project: Project) -> None:
     print("\nChat-style messages (tests/data/langid): accuracy %")
-    print(
-        f"{'lang':5}|{'n':>4} | {'langdetect':>10} {'project':>8} | 1-3 words: {'langdetect':>10} {'project':>8}"
-    )
+    header = f"{'langdetect':>10} {'project':>8}"
+    print(f"{'lang':5}|{'n':>4} | {header} | 1-3 words: {header}")
     totals: dict[str, list[bool]] = defaultdict(list)
     for code in supported_codes():
         data = yaml.safe_load((DATA / f"{code}.yml").read_text("utf-8"))
@@ -81,13 +80,14 @@ async def chat_messages(project: Project) -> None:
                     rows["ours_short"].append(ours)
         for key, hits in rows.items():
             totals[key].extend(hits)
-        print(
-            f"{code:5}|{len(rows['ours']):4} | {_rate(rows['plain']):>10} {_rate(rows['ours']):>8} |"
-            f"            {_rate(rows['plain_short']):>10} {_rate(rows['ours_short']):>8}"
-        )
+        _row(code, rows)
+    _row("ALL", totals)
+
+
+def _row(name: str, rows: dict[str, list[bool]]) -> None:
     print(
-        f"{'ALL':5}|{len(totals['ours']):4} | {_rate(totals['plain']):>10} {_rate(totals['ours']):>8} |"
-        f"            {_rate(totals['plain_short']):>10} {_rate(totals['ours_short']):>8}"
+        f"{name:5}|{len(rows['ours']):4} | {_rate(rows['plain']):>10} {_rate(rows['ours']):>8} |"
+        f"            {_rate(rows['plain_short']):>10} {_rate(rows['ours_short']):>8}"
     )
 
 
@@ -109,8 +109,9 @@ async def conversations(project: Project) -> None:
             hits.append(current == turn["expect"])
             plain_hits.append(langdetect_plain(turn["text"]) == turn["expect"])
             if current != turn["expect"]:
+                expected = turn["expect"]
                 misses.append(
-                    f"  {conversation['name']}: {turn['text']!r} -> {current}, expected {turn['expect']}"
+                    f"  {conversation['name']}: {turn['text']!r} -> {current} ({expected})"
                 )
     print(f"\nConversations ({len(data)} conversations, {len(hits)} turns): reply language correct")
     print(f"  langdetect per message, no memory: {_rate(plain_hits)} %")
