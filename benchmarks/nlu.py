@@ -4,12 +4,19 @@ Usage: python -m benchmarks.nlu [--configs NAME ...]
 Trains each pipeline on data/nlu once (NLU only, fixed seeds), parses every message of
 tests/data/nlu and prints one table. `chosen` is config.yml; `rasa-default` is the pipeline
 `rasa init` writes; the others are candidates kept for the record.
+
+Rasa's default pipeline (DIET, 100 epochs) trains for about an hour on two cores, so each
+pipeline's figures are kept in var/bench/ under a hash of everything they depend on (config,
+training data, held-out data, component code) and reused while that hash is unchanged;
+`--fresh` retrains everything.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import json
 import logging
 import tempfile
 import time
@@ -26,6 +33,8 @@ CONFIGS = {
     "rasa-default": PROJECT_DIR / "benchmarks" / "configs" / "rasa_default.yml",
 }
 CANDIDATES = PROJECT_DIR / "benchmarks" / "configs"
+CACHE = PROJECT_DIR / "var" / "bench"
+Row = dict[str, tuple[float, float]]
 
 
 def held_out() -> dict[str, list[tuple[str, str]]]:
@@ -80,28 +89,63 @@ async def evaluate(
     return results
 
 
+def fingerprint(config: Path) -> str:
+    """Hash of the config, the training and held-out data and the custom components' code."""
+    digest = hashlib.sha256(config.read_bytes())
+    for folder in ("data/nlu", "tests/data/nlu", "bot/nlu", "bot/language"):
+        for path in sorted((PROJECT_DIR / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".yml", ".py"}:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def measure(config: Path, data: dict[str, list[tuple[str, str]]], tmp: Path) -> tuple[Row, float]:
+    """Train `config`, parse the held-out set, return per-language (accuracy, macro-F1)."""
+    model, seconds = train(config, tmp)
+    results = asyncio.run(evaluate(model, data))
+    everything = [pair for pairs in results.values() for pair in pairs]
+    row = {
+        code: (sum(g == p for g, p in pairs) / len(pairs), macro_f1(pairs))
+        for code, pairs in {**results, "ALL": everything}.items()
+    }
+    return row, seconds
+
+
+def cached_measure(
+    config: Path, data: dict[str, list[tuple[str, str]]], tmp: Path, fresh: bool
+) -> tuple[Row, float, bool]:
+    """`measure`, reusing figures stored for the same fingerprint unless `fresh`."""
+    store = CACHE / f"{config.stem}-{fingerprint(config)}.json"
+    if store.exists() and not fresh:
+        saved = json.loads(store.read_text("utf-8"))
+        return {k: (v[0], v[1]) for k, v in saved["row"].items()}, saved["seconds"], True
+    row, seconds = measure(config, data, tmp)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    store.write_text(json.dumps({"row": row, "seconds": seconds}), "utf-8")
+    return row, seconds, False
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--configs", nargs="*", default=list(CONFIGS))
+    parser.add_argument("--fresh", action="store_true", help="ignore stored figures")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)
     data = held_out()
-    table: dict[str, dict[str, tuple[float, float]]] = {}
+    table: dict[str, Row] = {}
     timings: dict[str, float] = {}
+    reused: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.configs:
             config = CONFIGS.get(name) or CANDIDATES / f"{name}.yml"
-            model, seconds = train(config, Path(tmp))
-            timings[name] = seconds
-            results = asyncio.run(evaluate(model, data))
-            everything = [pair for pairs in results.values() for pair in pairs]
-            table[name] = {
-                code: (sum(g == p for g, p in pairs) / len(pairs), macro_f1(pairs))
-                for code, pairs in {**results, "ALL": everything}.items()
-            }
+            table[name], timings[name], was_cached = cached_measure(
+                config, data, Path(tmp), args.fresh
+            )
+            if was_cached:
+                reused.append(name)
     n = sum(len(v) for v in data.values())
     print(f"\nHeld-out intent classification ({n} messages, {len(data)} languages)")
     header = "language " + "".join(f"| {name:^23} " for name in table)
@@ -113,6 +157,9 @@ def main() -> None:
         )
         print(f"{code:8} {cells}")
     print("training " + "".join(f"|   {timings[name]:7.1f} s              " for name in table))
+    if reused:
+        print(f"(figures of {', '.join(reused)} reused from var/bench/: inputs unchanged;"
+              " --fresh retrains)")
 
 
 if __name__ == "__main__":

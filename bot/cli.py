@@ -23,6 +23,12 @@ def _validate(args: argparse.Namespace) -> int:
     result = load_paths(_paths(args.paths))
     for problem in result.problems:
         print(problem)
+    covered = result.coverage()
+    if any(total for _, total in covered.values()):
+        print(
+            "Answers translated: "
+            + ", ".join(f"{code} {have}/{total}" for code, (have, total) in covered.items())
+        )
     errors = len(result.errors)
     print(
         f"{len(result.municipalities)} municipalities checked: "

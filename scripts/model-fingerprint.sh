@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A short hash of everything training depends on: config, domain, training data and the
-# language component's code. Same inputs, same model name.
+# custom NLU components' code. Same inputs, same model name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-find config.yml domain.yml data bot/language -type f \( -name '*.yml' -o -name '*.py' \) -print0 \
+find config.yml domain.yml data bot/language bot/nlu bot/text.py bot/locales/languages.yml -type f \( -name '*.yml' -o -name '*.py' \) -print0 \
   | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12

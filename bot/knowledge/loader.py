@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from yaml import MarkedYAMLError
 
+from bot.knowledge.checks import check, coverage
+from bot.knowledge.problems import Problem
 from bot.knowledge.schema import Municipality
+from bot.knowledge.yamlfile import position, read
 
 _PLAIN_WORDS = {
     "value_error.missing": "is missing; this field is required",
@@ -34,22 +36,6 @@ _PLAIN_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem found in a knowledge file."""
-
-    file: Path
-    line: int
-    column: int
-    field: str
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        level = "" if self.severity == "error" else "warning: "
-        return f"{self.file}:{self.line}:{self.column}: {self.field}: {level}{self.message}"
-
-
 @dataclass
 class LoadResult:
     """Checked municipalities and every problem found on the way."""
@@ -65,23 +51,9 @@ class LoadResult:
     def ok(self) -> bool:
         return not self.errors
 
-
-def _position(root: Any, loc: Sequence[Any]) -> tuple[int, int]:
-    """1-based line and column of the node at `loc`, or of its closest existing parent."""
-    node = root
-    line, column = (root.lc.line + 1, root.lc.col + 1) if hasattr(root, "lc") else (1, 1)
-    for key in loc:
-        if isinstance(node, CommentedMap) and key in node:
-            line, column = node.lc.key(key)
-            line, column = line + 1, column + 1
-            node = node[key]
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-            line, column = node.lc.item(key)
-            line, column = line + 1, column + 1
-            node = node[key]
-        else:
-            break
-    return line, column
+    def coverage(self) -> dict[str, tuple[int, int]]:
+        """Supported language -> (answers written in it, all answers) over good files."""
+        return coverage(self.municipalities)
 
 
 def _model_at(loc: Sequence[Any]) -> type[BaseModel] | None:
@@ -119,19 +91,10 @@ def _field_name(loc: Sequence[Any]) -> str:
     return "".join(parts) or "(file)"
 
 
-def _to_plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _to_plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_to_plain(v) for v in node]
-    return node
-
-
-def load_file(path: Path) -> tuple[Municipality | None, list[Problem]]:
-    """Parse and check one file."""
-    yaml = YAML(typ="rt")
+def load_file(path: Path, today: date | None = None) -> tuple[Municipality | None, list[Problem]]:
+    """Parse and check one file; the municipality is None when the file has an error."""
     try:
-        root = yaml.load(path.read_text(encoding="utf-8"))
+        data, root = read(path.read_text(encoding="utf-8"))
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -139,23 +102,26 @@ def load_file(path: Path) -> tuple[Municipality | None, list[Problem]]:
         return None, [Problem(path, line, column, "(file)", f"YAML syntax: {reason}")]
     except UnicodeDecodeError:
         return None, [Problem(path, 1, 1, "(file)", "is not UTF-8 text")]
-    if not isinstance(root, CommentedMap):
+    if not isinstance(data, dict):
         return None, [Problem(path, 1, 1, "(file)", "must be a map with id, name, ... at the top")]
     try:
-        municipality = Municipality.parse_obj(_to_plain(root))
+        municipality = Municipality.parse_obj(data)
     except ValidationError as error:
-        problems: dict[tuple[Any, ...], Problem] = {}
+        by_field: dict[tuple[Any, ...], Problem] = {}
         for item in error.errors():
             loc = tuple(k for k in item["loc"] if k != "__root__")
-            if loc in problems:
+            if loc in by_field:
                 continue  # a field of two allowed forms reports once
-            line, column = _position(root, loc)
-            problems[loc] = Problem(path, line, column, _field_name(loc), _message(item))
-        return None, list(problems.values())
+            line, column = position(root, loc)
+            by_field[loc] = Problem(path, line, column, _field_name(loc), _message(item))
+        return None, list(by_field.values())
     if municipality.id != path.stem:
-        line, column = _position(root, ("id",))
+        line, column = position(root, ("id",))
         return None, [Problem(path, line, column, "id", f"must match the file name '{path.stem}'")]
-    return municipality, []
+    problems = check(path, root, municipality, today or date.today())
+    if any(problem.severity == "error" for problem in problems):
+        return None, problems
+    return municipality, problems
 
 
 def knowledge_files(paths: Iterable[Path]) -> list[Path]:
@@ -169,12 +135,19 @@ def knowledge_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_paths(paths: Iterable[Path]) -> LoadResult:
+def load_paths(paths: Iterable[Path], today: date | None = None) -> LoadResult:
     """Check every file; keep the good municipalities and every problem."""
     result = LoadResult()
+    seen: dict[str, Path] = {}
     for path in knowledge_files(paths):
-        municipality, problems = load_file(path)
+        municipality, problems = load_file(path, today)
         result.problems.extend(problems)
-        if municipality is not None:
-            result.municipalities.append(municipality)
+        if municipality is None:
+            continue
+        if municipality.id in seen:
+            message = f"'{municipality.id}' is already used by {seen[municipality.id]}"
+            result.problems.append(Problem(path, 1, 1, "id", message))
+            continue
+        seen[municipality.id] = path
+        result.municipalities.append(municipality)
     return result

@@ -3,13 +3,17 @@ validator, the database and the JSON Schema for editors)."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date
 from typing import Dict, List, Optional, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, root_validator, validator
+from babel import Locale, UnknownLocaleError
+from pydantic import BaseModel, Field, validator
 
+from bot.knowledge.hours import OpeningHoursError
+from bot.knowledge.hours import parse as parse_hours
 from bot.language.registry import supported_codes
 
 TOPICS = ("housing", "jobs", "schooling", "language_courses", "healthcare", "registration")
@@ -54,6 +58,50 @@ def _check_languages(value: Dict[str, object]) -> Dict[str, object]:
     return value
 
 
+def _suggest(value: str, known: tuple[str, ...]) -> str:
+    guess = difflib.get_close_matches(value, known, n=1)
+    return f"did you mean '{guess[0]}'?" if guess else f"use one of {', '.join(known)}"
+
+
+def _check_phone(value: Optional[str]) -> Optional[str]:
+    if value is not None and not _PHONE.match(value):
+        raise ValueError("is not a phone number (digits, spaces, + ( ) / - only)")
+    return value
+
+
+def _check_email(value: Optional[str]) -> Optional[str]:
+    if value is not None and not _EMAIL.match(value):
+        raise ValueError("is not an e-mail address like office@example.org")
+    return value
+
+
+def _check_url(value: Optional[str]) -> Optional[str]:
+    if value is not None and not _URL.match(value):
+        raise ValueError("is not a web address starting with https://")
+    return value
+
+
+def _check_hours(value: Optional[str]) -> Optional[str]:
+    if value is not None:
+        try:
+            parse_hours(value)
+        except OpeningHoursError as error:
+            raise ValueError(f"opening hours: {error} (see docs/knowledge.md)") from None
+    return value
+
+
+def _check_spoken_language(value: str) -> str:
+    try:
+        Locale.parse(value)
+    except (UnknownLocaleError, ValueError):
+        raise ValueError(
+            f"'{value}' is not a language code; use two letters such as de, ar, sq"
+        ) from None
+    if len(value) != 2:
+        raise ValueError(f"'{value}' is not a two-letter language code such as de, ar, sq")
+    return value
+
+
 class Strict(BaseModel):
     class Config:
         extra = "forbid"
@@ -66,28 +114,24 @@ class Contact(Strict):
     phone: str
     email: str
     website: Optional[str] = None
-    opening_hours: Union[str, LocalisedText]
+    opening_hours: str
 
     _name_languages = validator("name", allow_reuse=True)(
         lambda v: _check_languages(v) if isinstance(v, dict) else v
     )
-
-    @validator("phone")
-    def _phone(cls, value: str) -> str:
-        if not _PHONE.match(value):
-            raise ValueError("is not a phone number (digits, spaces, + ( ) / - only)")
-        return value
-
-    @validator("email")
-    def _email(cls, value: str) -> str:
-        if not _EMAIL.match(value):
-            raise ValueError("is not an e-mail address like office@example.org")
-        return value
+    _phone = validator("phone", allow_reuse=True)(_check_phone)
+    _email = validator("email", allow_reuse=True)(_check_email)
+    _website = validator("website", allow_reuse=True)(_check_url)
+    _hours = validator("opening_hours", allow_reuse=True)(_check_hours)
 
 
 class Place(Strict):
     id: str
     name: Union[str, LocalisedText]
+
+    _name_languages = validator("name", allow_reuse=True)(
+        lambda v: _check_languages(v) if isinstance(v, dict) else v
+    )
     aliases: List[str] = []
     postcode: Optional[str] = None
     lat: float = Field(..., ge=-90, le=90)
@@ -103,11 +147,12 @@ class Faq(Strict):
     last_reviewed: Optional[date] = None
 
     _languages = validator("questions", "answer", allow_reuse=True)(_check_languages)
+    _links = validator("links", each_item=True, allow_reuse=True)(_check_url)
 
     @validator("topic")
     def _topic(cls, value: str) -> str:
         if value not in TOPICS:
-            raise ValueError(f"unknown topic '{value}'; use one of {', '.join(TOPICS)}")
+            raise ValueError(f"unknown topic '{value}'; {_suggest(value, TOPICS)}")
         return value
 
     @validator("answer")
@@ -134,22 +179,22 @@ class Service(Strict):
     cost_note: Optional[LocalisedText] = None
     notes: LocalisedText = {}
 
+    _name_languages = validator("name", allow_reuse=True)(
+        lambda v: _check_languages(v) if isinstance(v, dict) else v
+    )
+    _texts = validator("cost_note", "notes", allow_reuse=True)(
+        lambda v: _check_languages(v) if v else v
+    )
+    _phone = validator("phone", allow_reuse=True)(_check_phone)
+    _email = validator("email", allow_reuse=True)(_check_email)
+    _website = validator("website", allow_reuse=True)(_check_url)
+    _hours = validator("opening_hours", allow_reuse=True)(_check_hours)
+    _spoken = validator("languages", each_item=True, allow_reuse=True)(_check_spoken_language)
+
     @validator("categories", each_item=True)
     def _category(cls, value: str) -> str:
         if value not in CATEGORIES:
-            raise ValueError(f"unknown category '{value}'")
-        return value
-
-    @validator("languages", each_item=True)
-    def _language(cls, value: str) -> str:
-        if len(value) != 2 or not value.isalpha():
-            raise ValueError(f"'{value}' is not a two-letter language code")
-        return value
-
-    @validator("website")
-    def _website(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None and not _URL.match(value):
-            raise ValueError("is not a web address starting with https://")
+            raise ValueError(f"unknown category '{value}'; {_suggest(value, CATEGORIES)}")
         return value
 
 
@@ -163,6 +208,9 @@ class Municipality(Strict):
     languages: List[str] = Field(..., min_items=1)
     lat: float = Field(..., ge=-90, le=90)
     lon: float = Field(..., ge=-180, le=180)
+    radius_km: float = Field(15.0, gt=0, le=100)
+    holiday_subdivision: Optional[str] = None
+    holidays: List[date] = []
     contact: Contact
     places: List[Place] = []
     faqs: List[Faq] = []
@@ -184,15 +232,9 @@ class Municipality(Strict):
             raise ValueError(f"unknown time zone '{value}', e.g. Europe/Vienna") from None
         return value
 
-    @root_validator(skip_on_failure=True)
-    def _unique_ids(cls, values: dict) -> dict:
-        for key in ("places", "faqs", "services"):
-            seen: set[str] = set()
-            for item in values.get(key, []):
-                if item.id in seen:
-                    raise ValueError(f"{key}: id '{item.id}' is used twice")
-                seen.add(item.id)
-        return values
+    @validator("languages", each_item=True)
+    def _official_language(cls, value: str) -> str:
+        return _check_spoken_language(value)
 
 
 def json_schema() -> dict:

@@ -6,9 +6,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -32,36 +32,66 @@ class SyncReport:
         return self.load.ok
 
 
-def _content_hash(municipality: Municipality) -> str:
-    canonical = json.dumps(json.loads(municipality.json()), sort_keys=True, ensure_ascii=False)
+def _document(municipality: Municipality) -> dict[str, Any]:
+    """The checked municipality as JSON-ready data (serialised once)."""
+    return json.loads(municipality.json())
+
+
+def _content_hash(document: dict[str, Any]) -> str:
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _row(municipality: Municipality, source: str, digest: str) -> MunicipalityRow:
-    document = json.loads(municipality.json(exclude={"faqs", "services"}))
-    row = MunicipalityRow(
-        id=municipality.id,
-        content_hash=digest,
-        source_file=source,
-        lat=municipality.lat,
-        lon=municipality.lon,
-        data=document,
+def _insert(session: Session, document: dict[str, Any], source: str, digest: str) -> None:
+    """Insert one municipality with its FAQs and services (bulk statements, no ORM objects)."""
+    municipality_id = document["id"]
+    session.execute(
+        insert(MunicipalityRow),
+        [
+            {
+                "id": municipality_id,
+                "content_hash": digest,
+                "source_file": source,
+                "lat": document["lat"],
+                "lon": document["lon"],
+                "data": {k: v for k, v in document.items() if k not in ("faqs", "services")},
+            }
+        ],
     )
-    row.faqs = [
-        FaqRow(faq_id=faq.id, topic=faq.topic, data=json.loads(faq.json()))
-        for faq in municipality.faqs
-    ]
-    row.services = [
-        ServiceRow(
-            service_id=service.id,
-            lat=service.lat,
-            lon=service.lon,
-            categories=list(service.categories),
-            data=json.loads(service.json()),
+    if document["faqs"]:
+        session.execute(
+            insert(FaqRow),
+            [
+                {
+                    "municipality_id": municipality_id,
+                    "faq_id": faq["id"],
+                    "topic": faq["topic"],
+                    "data": faq,
+                }
+                for faq in document["faqs"]
+            ],
         )
-        for service in municipality.services
-    ]
-    return row
+    if document["services"]:
+        session.execute(
+            insert(ServiceRow),
+            [
+                {
+                    "municipality_id": municipality_id,
+                    "service_id": service["id"],
+                    "lat": service["lat"],
+                    "lon": service["lon"],
+                    "categories": service["categories"],
+                    "data": service,
+                }
+                for service in document["services"]
+            ],
+        )
+
+
+def _delete(session: Session, municipality_id: str) -> None:
+    for table in (FaqRow, ServiceRow):
+        session.execute(delete(table).where(table.municipality_id == municipality_id))
+    session.execute(delete(MunicipalityRow).where(MunicipalityRow.id == municipality_id))
 
 
 def sync(engine: Engine, paths: Iterable[Path]) -> SyncReport:
@@ -75,21 +105,22 @@ def sync(engine: Engine, paths: Iterable[Path]) -> SyncReport:
         return report
     sources = {m.id: m for m in report.load.municipalities}
     with Session(engine) as session, session.begin():
-        existing = {row.id: row for row in session.scalars(select(MunicipalityRow))}
+        existing = dict(
+            session.execute(select(MunicipalityRow.id, MunicipalityRow.content_hash)).all()
+        )
         for municipality_id in sorted(set(existing) - set(sources)):
-            session.delete(existing[municipality_id])
+            _delete(session, municipality_id)
             report.removed.append(municipality_id)
         for municipality_id, municipality in sorted(sources.items()):
-            digest = _content_hash(municipality)
-            old = existing.get(municipality_id)
-            if old is not None and old.content_hash == digest:
+            document = _document(municipality)
+            digest = _content_hash(document)
+            if existing.get(municipality_id) == digest:
                 report.unchanged.append(municipality_id)
                 continue
-            if old is not None:
-                session.delete(old)
-                session.flush()
+            if municipality_id in existing:
+                _delete(session, municipality_id)
                 report.changed.append(municipality_id)
             else:
                 report.added.append(municipality_id)
-            session.add(_row(municipality, f"{municipality_id}.yml", digest))
+            _insert(session, document, f"{municipality_id}.yml", digest)
     return report

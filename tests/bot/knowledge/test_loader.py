@@ -1,83 +1,236 @@
 """Broken knowledge files are rejected with the file, the line and the field."""
 
+from __future__ import annotations
+
+import re
+from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from bot.knowledge.loader import load_file, load_paths
+from bot.language.registry import supported_codes
 from tests.conftest import SAMPLE_KNOWLEDGE
 
-VALID = (SAMPLE_KNOWLEDGE / "kranj.yml").read_text(encoding="utf-8")
+FIXTURE = Path(__file__).parents[2] / "data" / "knowledge" / "testville.yml"
+VALID = FIXTURE.read_text(encoding="utf-8")
+TODAY = date(2026, 12, 1)
 
 
-def test_sample_files_are_valid() -> None:
-    result = load_paths([SAMPLE_KNOWLEDGE])
-    assert result.ok, [str(p) for p in result.problems]
-    assert {m.id for m in result.municipalities} >= {"kranj", "bolzano"}
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "testville.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
-BROKEN = [
-    ("yaml syntax", lambda s: s.replace("country: SI", "country: [SI"), "(file)", "YAML syntax"),
+def test_fixture_and_sample_files_are_valid() -> None:
+    result = load_paths([SAMPLE_KNOWLEDGE, FIXTURE], today=TODAY)
+    assert result.ok, [str(p) for p in result.errors]
+    assert {m.id for m in result.municipalities} >= {"kranj", "bolzano", "testville"}
+
+
+def test_every_sample_municipality_is_complete() -> None:
+    """Sample data promise: every answer in every supported language, all six topics."""
+    result = load_paths([SAMPLE_KNOWLEDGE], today=TODAY)
+    assert not [p for p in result.problems if "translated" in p.message]
+    for municipality in result.municipalities:
+        assert municipality.sample
+        assert {faq.topic for faq in municipality.faqs} >= {
+            "housing",
+            "jobs",
+            "schooling",
+            "language_courses",
+            "healthcare",
+            "registration",
+        }
+    coverage = result.coverage()
+    assert set(coverage) == set(supported_codes())
+    assert all(have == total > 0 for have, total in coverage.values())
+
+
+Breaker = Callable[[str], str]
+
+
+def _replace(old: str, new: str) -> Breaker:
+    def breaker(text: str) -> str:
+        assert old in text, f"fixture lacks {old!r}"
+        return text.replace(old, new, 1)
+
+    return breaker
+
+
+BROKEN: list[tuple[str, Breaker, str, str]] = [
+    ("yaml syntax", _replace("country: AT", "country: [AT"), "(file)", "YAML syntax"),
     (
-        "misspelt key",
-        lambda s: s.replace("timezone:", "timezon:"),
-        "timezon",
-        "did you mean 'timezone'",
+        "duplicate key",
+        _replace("timezone: Europe/Vienna", "timezone: Europe/Vienna\ntimezone: Europe/Rome"),
+        "(file)",
+        "YAML syntax",
     ),
+    ("misspelt key", _replace("timezone:", "timezon:"), "timezon", "did you mean 'timezone'"),
     (
-        "missing field",
-        lambda s: s.replace("timezone: Europe/Ljubljana\n", ""),
-        "timezone",
+        "misspelt nested key",
+        _replace("  categories: [jobs", "  categorys: [jobs"),
+        "services[1].categorys",
+        "did you mean 'categories'",
+    ),
+    ("missing field", _replace("timezone: Europe/Vienna\n", ""), "timezone", "missing"),
+    (
+        "missing nested field",
+        _replace("  address: Poststraße 2, 6850 Testdorf\n", ""),
+        "services[1].address",
         "missing",
     ),
+    ("wrong type", _replace("lat: 47.4130", "lat: north"), "services[0].lat", "number"),
+    ("bad time zone", _replace("Europe/Vienna", "Europe/Dornbirn"), "timezone", "time zone"),
     (
-        "bad time zone",
-        lambda s: s.replace("Europe/Ljubljana", "Europe/Kranj"),
-        "timezone",
-        "time zone",
-    ),
-    (
-        "bad topic",
-        lambda s: s.replace("topic: housing", "topic: houses", 1),
-        "faqs[0].topic",
         "unknown topic",
+        _replace("topic: housing", "topic: housin"),
+        "faqs[0].topic",
+        "did you mean 'housing'",
     ),
     (
-        "bad email",
-        lambda s: s.replace("integracija@kranj.example.org", "integracija-at-kranj"),
-        "contact.email",
-        "e-mail",
+        "unknown category",
+        _replace("language_cafe]", "language_caffe]"),
+        "services[0].categories[1]",
+        "did you mean 'language_cafe'",
     ),
-    ("bad phone", lambda s: s.replace('"+386 4 237 31 00"', "call us"), "contact.phone", "phone"),
     (
-        "latitude",
-        lambda s: s.replace("lat: 46.2389\nlon", "lat: 146.2389\nlon", 1),
-        "lat",
+        "unknown answer language",
+        _replace('    en: "You find', '    xx: "You find'),
+        "faqs[0].answer",
+        "unknown language code xx",
+    ),
+    (
+        "unknown staff language",
+        _replace("languages: [de, en, uk]", "languages: [de, english]"),
+        "services[0].languages[1]",
+        "language code",
+    ),
+    ("duplicate id", _replace("id: jobs-ams", "id: housing-flat"), "faqs[1].id", "already used"),
+    (
+        "latitude out of range",
+        _replace("lat: 47.4130", "lat: 147.4130"),
+        "services[0].lat",
         "too large",
     ),
     (
-        "language code",
-        lambda s: s.replace('    en: "Flats', '    xx: "Flats', 1),
-        "faqs[0].answer",
-        "unknown language code",
+        "far outside the municipality",
+        _replace("lat: 47.4010\n  lon: 9.7360", "lat: 9.7360\n  lon: 47.4010"),
+        "services[1].lat",
+        "swapped",
     ),
-    ("id vs file", lambda s: s.replace("id: kranj", "id: krainburg"), "id", "file name"),
+    (
+        "opening hours syntax",
+        _replace('"We 17:00-19:00; PH off"', '"Wed 5pm-7pm"'),
+        "services[0].opening_hours",
+        "'Wed' is not a day",
+    ),
+    (
+        "opening hours times",
+        _replace('"We 17:00-19:00; PH off"', '"We 19:00-17:00"'),
+        "services[0].opening_hours",
+        "must end after it starts",
+    ),
+    (
+        "bad e-mail",
+        _replace("sprachcafe@testville.example.org", "sprachcafe at testville"),
+        "services[0].email",
+        "e-mail",
+    ),
+    ("bad phone", _replace('"+43 5572 306 0"', "ring the bell"), "contact.phone", "phone"),
+    (
+        "bad web address",
+        _replace("website: https://testville.example.org/sprachcafe", "website: www.cafe"),
+        "services[0].website",
+        "web address",
+    ),
+    (
+        "unknown place",
+        _replace("place: hatlerdorf", "place: hatlerdorff"),
+        "services[1].place",
+        "did you mean 'hatlerdorf'",
+    ),
+    (
+        "unknown holiday region",
+        _replace('holiday_subdivision: "8"', 'holiday_subdivision: "Vbg"'),
+        "holiday_subdivision",
+        "not a region of AT",
+    ),
+    (
+        "bad date",
+        _replace("last_reviewed: 2026-10-01", "last_reviewed: last spring"),
+        "faqs[0].last_reviewed",
+        "date",
+    ),
+    ("id vs file name", _replace("id: testville", "id: testdorf"), "id", "file name"),
+    (
+        "empty answer",
+        lambda text: re.sub(r"(topic: jobs\n  answer:)\n(    .*\n)+", r"\1 {}\n", text),
+        "faqs[1].answer",
+        "at least one language",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "breaker", "field", "words"), BROKEN, ids=[b[0] for b in BROKEN])
-def test_broken_file_is_reported_with_place(
-    tmp_path: Path, name: str, breaker, field: str, words: str
+def test_broken_file_is_reported_with_file_line_and_field(
+    tmp_path: Path, name: str, breaker: Breaker, field: str, words: str
 ) -> None:
-    path = tmp_path / "kranj.yml"
-    broken = breaker(VALID)
-    assert broken != VALID, "the breaker must change the file"
-    path.write_text(broken, encoding="utf-8")
-    municipality, problems = load_file(path)
-    assert municipality is None
-    assert problems, "a broken file must give at least one problem"
-    problem = next((p for p in problems if p.field == field), problems[0])
+    path = _write(tmp_path, breaker(VALID))
+    municipality, problems = load_file(path, TODAY)
+    assert municipality is None, f"{name}: the broken file must not load"
+    errors = [p for p in problems if p.severity == "error"]
+    assert errors, "a broken file must give at least one error"
+    problem = next((p for p in errors if p.field == field), errors[0])
     assert problem.field == field
     assert words in problem.message
-    assert problem.line > 1 or field == "(file)"
+    assert problem.line > 1
     assert str(problem).startswith(f"{path}:{problem.line}:{problem.column}: {field}: ")
+
+
+def test_the_line_points_at_the_broken_field(tmp_path: Path) -> None:
+    path = _write(tmp_path, VALID.replace("place: hatlerdorf", "place: nowhere"))
+    _, problems = load_file(path, TODAY)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert "place: nowhere" in lines[problems[0].line - 1]
+
+
+def test_not_utf8_and_not_a_map(tmp_path: Path) -> None:
+    path = tmp_path / "testville.yml"
+    path.write_bytes("name: Caf\u00e9".encode("latin-1"))
+    assert "UTF-8" in load_file(path, TODAY)[1][0].message
+    path.write_text("- just\n- a list\n", encoding="utf-8")
+    assert "must be a map" in load_file(path, TODAY)[1][0].message
+
+
+def test_missing_translation_and_old_review_are_warnings(tmp_path: Path) -> None:
+    text = VALID.replace('    fa: "در AMS ثبت‌نام کنید."\n', "").replace(
+        "last_reviewed: 2026-10-01", "last_reviewed: 2024-01-31", 1
+    )
+    municipality, problems = load_file(_write(tmp_path, text), TODAY)
+    assert municipality is not None, "warnings alone keep the file"
+    assert all(p.severity == "warning" for p in problems)
+    by_field = {p.field: p.message for p in problems}
+    assert "not yet translated into fa" in by_field["faqs[1].answer"]
+    assert "more than a year ago" in by_field["faqs[0].last_reviewed"]
+    assert "warning: " in str(problems[0])
+
+
+def test_every_problem_of_a_file_is_reported_in_one_pass(tmp_path: Path) -> None:
+    text = VALID.replace("topic: housing", "topic: flats").replace(
+        '"+43 5572 306 0"', "no phone"
+    )
+    _, problems = load_file(_write(tmp_path, text), TODAY)
+    assert {"faqs[0].topic", "contact.phone"} <= {p.field for p in problems}
+
+
+def test_same_municipality_twice_is_an_error(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "testville.yml").write_text(VALID, encoding="utf-8")
+    result = load_paths([tmp_path], today=TODAY)
+    assert not result.ok
+    assert "already used by" in result.errors[0].message
+    assert len(result.municipalities) == 1

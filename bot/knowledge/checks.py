@@ -1,0 +1,129 @@
+"""Checks that span several fields of one municipality file.
+
+Errors: ids used twice, references to places that do not exist, coordinates far from the
+municipality, an unknown holiday region. Warnings: answers not yet translated into every
+supported language, answers not reviewed for more than a year.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Sequence
+
+from bot.geo import haversine_km
+from bot.knowledge.holidays import known_subdivisions
+from bot.knowledge.problems import Problem
+from bot.knowledge.schema import Municipality
+from bot.knowledge.yamlfile import position
+from bot.language.registry import supported_codes
+
+REVIEW_AFTER = timedelta(days=365)
+
+
+class _Reporter:
+    """Collects problems with their position in the file."""
+
+    def __init__(self, path: Path, root: Any) -> None:
+        self.path, self.root, self.problems = path, root, list[Problem]()
+
+    def add(self, loc: Sequence[Any], message: str, severity: str = "error") -> None:
+        line, column = position(self.root, loc)
+        name = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in loc).lstrip(".")
+        self.problems.append(Problem(self.path, line, column, name, message, severity))
+
+
+def _unique_ids(municipality: Municipality, report: _Reporter) -> None:
+    for key in ("places", "faqs", "services"):
+        first: dict[str, int] = {}
+        for index, item in enumerate(getattr(municipality, key)):
+            if item.id not in first:
+                first[item.id] = index
+                continue
+            line = position(report.root, (key, first[item.id], "id"))[0]
+            report.add(
+                (key, index, "id"),
+                f"id '{item.id}' is already used on line {line}; every id must be different",
+            )
+
+
+def _place_references(municipality: Municipality, report: _Reporter) -> None:
+    places = [place.id for place in municipality.places]
+    for index, service in enumerate(municipality.services):
+        if service.place is not None and service.place not in places:
+            guess = difflib.get_close_matches(service.place, places, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else "add it under places"
+            report.add(
+                ("services", index, "place"),
+                f"place '{service.place}' is not in this file's places; {hint}",
+            )
+
+
+def _near_centre(municipality: Municipality, report: _Reporter) -> None:
+    for key in ("places", "services"):
+        for index, item in enumerate(getattr(municipality, key)):
+            km = haversine_km(municipality.lat, municipality.lon, item.lat, item.lon)
+            if km > municipality.radius_km:
+                report.add(
+                    (key, index, "lat"),
+                    f"is {km:.0f} km from the centre of the municipality (allowed: "
+                    f"{municipality.radius_km:g} km, see radius_km); are lat and lon right, "
+                    "or swapped?",
+                )
+
+
+def _holiday_region(municipality: Municipality, report: _Reporter) -> None:
+    subdivision = municipality.holiday_subdivision
+    if subdivision is None:
+        return
+    known = known_subdivisions(municipality.country)
+    if subdivision not in known:
+        listed = ", ".join(known[:40]) or "none for this country"
+        report.add(
+            ("holiday_subdivision",),
+            f"'{subdivision}' is not a region of {municipality.country} for public holidays; "
+            f"use one of: {listed}",
+        )
+
+
+def _translations(municipality: Municipality, report: _Reporter) -> None:
+    wanted = supported_codes()
+    for index, faq in enumerate(municipality.faqs):
+        missing = [code for code in wanted if code not in faq.answer]
+        if missing:
+            report.add(
+                ("faqs", index, "answer"),
+                f"not yet translated into {', '.join(missing)}; people who read those "
+                "languages get another language with a note",
+                "warning",
+            )
+
+
+def _reviews(municipality: Municipality, report: _Reporter, today: date) -> None:
+    for index, faq in enumerate(municipality.faqs):
+        if faq.last_reviewed is not None and today - faq.last_reviewed > REVIEW_AFTER:
+            report.add(
+                ("faqs", index, "last_reviewed"),
+                f"was last reviewed on {faq.last_reviewed}, more than a year ago; check "
+                "the answer and update the date",
+                "warning",
+            )
+
+
+def check(path: Path, root: Any, municipality: Municipality, today: date) -> list[Problem]:
+    """Every cross-field problem of one file, errors and warnings."""
+    report = _Reporter(path, root)
+    _unique_ids(municipality, report)
+    _place_references(municipality, report)
+    _near_centre(municipality, report)
+    _holiday_region(municipality, report)
+    _translations(municipality, report)
+    _reviews(municipality, report, today)
+    return report.problems
+
+
+def coverage(municipalities: Sequence[Municipality]) -> dict[str, tuple[int, int]]:
+    """Supported language -> (answers written in it, all answers)."""
+    answers = [faq.answer for m in municipalities for faq in m.faqs]
+    return {code: (sum(code in a for a in answers), len(answers)) for code in supported_codes()}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# A throw-away PostgreSQL server for tests and benchmarks.
+#   scripts/postgres.sh start DIR PORT   installs Debian's postgresql when missing, creates a
+#                                        cluster in DIR, starts it on 127.0.0.1:PORT, prints its URL
+#   scripts/postgres.sh stop DIR         stops it (DIR can then be removed)
+# Trust authentication on 127.0.0.1 only: a test server, never a production one.
+set -euo pipefail
+command="${1:?usage: postgres.sh start DIR PORT | stop DIR}"
+dir="${2:?cluster directory}"
+
+find_bin() {
+  local found
+  found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+  [ -n "$found" ] && [ -x "$found/pg_ctl" ] && echo "$found"
+}
+
+as_owner() {  # initdb and postgres refuse to run as root
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "$command" in
+  start)
+    port="${3:?port}"
+    bin=$(find_bin || true)
+    if [ -z "$bin" ]; then
+      echo "Installing PostgreSQL from Debian packages ..." >&2
+      export DEBIAN_FRONTEND=noninteractive
+      sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+      $sudo_cmd apt-get update -qq >&2
+      $sudo_cmd apt-get install -y -qq postgresql >&2
+      bin=$(find_bin)
+    fi
+    mkdir -p "$dir"
+    [ "$(id -u)" = 0 ] && chown postgres "$dir"
+    as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres knowledge
+    echo "postgresql://postgres@127.0.0.1:$port/knowledge"
+    ;;
+  stop)
+    bin=$(find_bin)
+    [ -d "$dir/data" ] && as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
+    ;;
+  *) echo "usage: postgres.sh start DIR PORT | stop DIR" >&2; exit 2 ;;
+esac
