@@ -36,9 +36,10 @@ unit: setup
 test: setup  ## lint, unit tests, data validation, one training run, conversation and e2e tests
 	scripts/test.sh
 
-bench: setup  ## held-out intent figures (chosen vs Rasa default) and language detection figures
+bench: setup  ## intent figures (chosen vs Rasa default), language detection, knowledge base at scale
 	$(PY) -m benchmarks.nlu
 	$(PY) -m benchmarks.language --model $$(scripts/train-if-stale.sh)
+	$(PY) -m benchmarks.knowledge
 
 lock:  ## refresh constraints.txt from the current environment
 	$(PY) -m pip freeze --exclude-editable > constraints.txt

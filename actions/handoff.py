@@ -8,8 +8,24 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import MunicipalityAction
+from bot.answers import formatting
 from bot.answers.localise import localise
 from bot.knowledge.schema import Municipality
+
+
+def utter_contact(
+    dispatcher: CollectingDispatcher, municipality: Municipality, language: str
+) -> None:
+    """The integration office's name, address, phone, e-mail and hours, in the language."""
+    contact = municipality.contact
+    dispatcher.utter_message(
+        response="utter_handoff",
+        office_name=localise(contact.name, language, municipality.languages)[0],
+        address=contact.address,
+        phone=contact.phone,
+        email=contact.email,
+        opening_hours=formatting.weekly_hours(contact.opening_hours, language),
+    )
 
 
 class ActionHumanHandoff(MunicipalityAction):
@@ -23,13 +39,5 @@ class ActionHumanHandoff(MunicipalityAction):
         language: str,
         municipality: Municipality,
     ) -> List[Dict[str, Any]]:
-        contact = municipality.contact
-        dispatcher.utter_message(
-            response="utter_handoff",
-            office_name=localise(contact.name, language, municipality.languages)[0],
-            address=contact.address,
-            phone=contact.phone,
-            email=contact.email,
-            opening_hours=localise(contact.opening_hours, language, municipality.languages)[0],
-        )
+        utter_contact(dispatcher, municipality, language)
         return []

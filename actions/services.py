@@ -1,30 +1,54 @@
-"""action_find_service: the nearest places of a category in the user's municipality."""
+"""action_find_service: the nearest matching services, measured from where the user is."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import MunicipalityAction, municipality_name
+from actions.common import MunicipalityAction, RepositoryFactory, metadata_of, municipality_name
+from actions.handoff import utter_contact
 from bot.answers import formatting
+from bot.answers.categories import category_in_text
 from bot.answers.localise import localise
-from bot.answers.services import nearest, osm_link
+from bot.answers.location import Origin, resolve_origin
+from bot.answers.opening import opening_status
+from bot.answers.services import Nearby, nearest, nearest_for, osm_link
+from bot.knowledge.holidays import is_public_holiday
 from bot.knowledge.schema import CATEGORIES, Municipality
+from bot.locales.catalog import phrase
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 class ActionFindService(MunicipalityAction):
+    def __init__(
+        self, repository_factory: Optional[RepositoryFactory] = None, clock: Clock = utc_now
+    ) -> None:
+        super().__init__(repository_factory)
+        self._clock = clock
+
     def name(self) -> str:
         return "action_find_service"
 
     @staticmethod
-    def _category(tracker: Tracker) -> Optional[str]:
-        wanted = next(tracker.get_latest_entity_values("category"), None) or tracker.get_slot(
-            "topic"
-        )
-        return wanted if wanted in CATEGORIES else None
+    def _category(tracker: Tracker, language: str) -> Optional[str]:
+        """A button's category, else one named in the message, else the current topic."""
+        chosen = next(tracker.get_latest_entity_values("category"), None)
+        if chosen in CATEGORIES:
+            return str(chosen)
+        named = category_in_text(tracker.latest_message.get("text") or "", language)
+        if named is not None:
+            return named
+        topic = tracker.get_slot("topic")
+        return topic if topic in CATEGORIES else None
 
     def answer(
         self,
@@ -33,30 +57,89 @@ class ActionFindService(MunicipalityAction):
         language: str,
         municipality: Municipality,
     ) -> List[Dict[str, Any]]:
-        category = self._category(tracker)
+        category = self._category(tracker, language)
         if category is None:
             dispatcher.utter_message(response="utter_service_ask_category")
             return []
-        place_name = municipality_name(municipality, language)
-        found = nearest(
-            self.repository.services(municipality.id), category, municipality.lat, municipality.lon
-        )
-        if not found:
-            dispatcher.utter_message(response="utter_service_none", municipality_name=place_name)
-            return [SlotSet("topic", category)]
-        dispatcher.utter_message(
-            response="utter_service_intro", municipality_name=place_name, origin=place_name
-        )
-        for item in found:
-            service = item.service
+        text = tracker.latest_message.get("text") or ""
+        origin = resolve_origin(text, metadata_of(tracker), municipality)
+        services = self.repository.services(municipality.id)
+        found = nearest_for(services, category, origin.lat, origin.lon, language)
+        if found:
             dispatcher.utter_message(
-                response="utter_service_item",
-                name=localise(service.name, language, municipality.languages)[0],
-                distance=formatting.distance(item.distance_km, language),
-                address=service.address,
-                opening_hours=service.opening_hours or "",
-                languages=formatting.language_names(service.languages),
-                contact=" ".join(filter(None, [service.phone, service.email, service.website])),
-                map_link=osm_link(service.lat, service.lon),
+                response="utter_service_intro",
+                municipality_name=municipality_name(municipality, language),
+                origin=self._origin_name(origin, municipality, language),
             )
+            for item in found:
+                self._utter_item(dispatcher, item, municipality, language)
+        else:
+            self._elsewhere(dispatcher, category, origin, municipality, language)
         return [SlotSet("topic", category)]
+
+    def _elsewhere(
+        self,
+        dispatcher: CollectingDispatcher,
+        category: str,
+        origin: Origin,
+        municipality: Municipality,
+        language: str,
+    ) -> None:
+        """Nothing here: the nearest in a neighbouring municipality, else the office."""
+        outside = self.repository.services_outside(municipality.id)
+        towns = {id(service): town for town, service in outside}
+        found = nearest([s for _, s in outside], category, origin.lat, origin.lon, limit=1)
+        here = municipality_name(municipality, language)
+        if not found:
+            dispatcher.utter_message(response="utter_service_none", municipality_name=here)
+            utter_contact(dispatcher, municipality, language)
+            return
+        town = towns[id(found[0].service)]
+        dispatcher.utter_message(
+            response="utter_service_elsewhere",
+            municipality_name=here,
+            other_municipality=municipality_name(town, language),
+        )
+        self._utter_item(dispatcher, found[0], town, language)
+
+    @staticmethod
+    def _origin_name(origin: Origin, municipality: Municipality, language: str) -> str:
+        if origin.source == "shared":
+            return phrase(language, "origin_your_location")
+        if origin.place is not None:
+            return localise(origin.place.name, language, municipality.languages)[0]
+        name = municipality_name(municipality, language)
+        return phrase(language, "origin_centre", municipality_name=name)
+
+    def _utter_item(
+        self,
+        dispatcher: CollectingDispatcher,
+        item: Nearby,
+        municipality: Municipality,
+        language: str,
+    ) -> None:
+        service = item.service
+
+        def holiday(day: Any) -> bool:
+            return is_public_holiday(
+                day, municipality.country, municipality.holiday_subdivision, municipality.holidays
+            )
+
+        status = opening_status(
+            service.opening_hours, self._clock(), municipality.timezone, holiday
+        )
+        hours = formatting.opening(status, language)
+        weekly = formatting.weekly_hours(service.opening_hours, language)
+        speakers = formatting.language_names(service.languages)
+        if language in service.languages:
+            speakers = f"{speakers} ✓ {phrase(language, 'staff_speak_your_language')}"
+        dispatcher.utter_message(
+            response="utter_service_item",
+            name=localise(service.name, language, municipality.languages)[0],
+            distance=formatting.distance(item.distance_km, language),
+            address=service.address,
+            opening_hours=f"{hours} ({weekly})" if weekly and status.kind != "always" else hours,
+            languages=speakers,
+            contact=" ".join(filter(None, [service.phone, service.email, service.website])),
+            map_link=osm_link(service.lat, service.lon),
+        )

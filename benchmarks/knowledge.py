@@ -45,9 +45,10 @@ def _municipality(index: int, services: int, rng: random.Random) -> str:
         "places:",
     ]
     for p in range(8):
+        place_lat, place_lon = lat + rng.uniform(-0.03, 0.03), lon + rng.uniform(-0.03, 0.03)
         lines.append(
             f"- {{id: p{p}, name: Place {p}, postcode: '68{p:02d}', "
-            f"lat: {lat + rng.uniform(-0.03, 0.03):.5f}, lon: {lon + rng.uniform(-0.03, 0.03):.5f}}}"
+            f"lat: {place_lat:.5f}, lon: {place_lon:.5f}}}"
         )
     lines.append("faqs:")
     for f in range(12):

@@ -158,8 +158,10 @@ def main() -> None:
         print(f"{code:8} {cells}")
     print("training " + "".join(f"|   {timings[name]:7.1f} s              " for name in table))
     if reused:
-        print(f"(figures of {', '.join(reused)} reused from var/bench/: inputs unchanged;"
-              " --fresh retrains)")
+        print(
+            f"(figures of {', '.join(reused)} reused from var/bench/: inputs unchanged;"
+            " --fresh retrains)"
+        )
 
 
 if __name__ == "__main__":

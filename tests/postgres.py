@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -17,17 +18,25 @@ SCRIPT = PROJECT_DIR / "scripts" / "postgres.sh"
 _numbers = itertools.count()
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @contextmanager
-def postgres_server(port: int = 55432) -> Iterator[str]:
-    """`$TEST_POSTGRES_URL` if set, else a fresh server for the block; yields its URL."""
+def postgres_server() -> Iterator[str]:
+    """`$TEST_POSTGRES_URL` if set, else a fresh server on a free port; yields its URL."""
     if os.environ.get("TEST_POSTGRES_URL"):
         yield os.environ["TEST_POSTGRES_URL"]
         return
+    port = _free_port()
     folder = tempfile.mkdtemp(prefix="kb-postgres-")
     started = subprocess.run(
         [str(SCRIPT), "start", folder, str(port)], capture_output=True, text=True, check=False
     )
     if started.returncode != 0:
+        subprocess.run(["rm", "-rf", folder], check=False)
         raise RuntimeError(f"PostgreSQL did not start: {started.stderr.strip()}")
     try:
         yield started.stdout.strip()

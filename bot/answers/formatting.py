@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Iterable
 
+from babel.dates import format_date, format_time, get_day_names
 from babel.units import format_unit
 
+from bot.answers.opening import OpeningStatus
+from bot.knowledge.hours import Interval, OpeningHoursError, parse
 from bot.language.registry import settings
+from bot.locales.catalog import phrase
 
 
 def distance(km: float, language: str) -> str:
@@ -26,3 +31,69 @@ def language_names(codes: Iterable[str]) -> str:
         entry = settings().get(code)
         names.append(entry.name if entry else code)
     return ", ".join(names)
+
+
+def opening(status: OpeningStatus, language: str) -> str:
+    """'Open now, until 16:00.' or 'Closed now. Opens on Monday at 08:00.' in the language."""
+    if status.kind == "open" and status.until is not None:
+        text = phrase(language, "opening_open_until", time=_time(status.until, language))
+    elif status.kind == "closed" and status.next_day and status.next_time and status.today:
+        ahead = (status.next_day - status.today).days
+        values = {"time": _time(status.next_time, language)}
+        if ahead == 0:
+            text = phrase(language, "opening_opens_today", **values)
+        elif ahead == 1:
+            text = phrase(language, "opening_opens_tomorrow", **values)
+        else:
+            day = format_date(status.next_day, "EEEE", locale=language)
+            text = phrase(language, "opening_opens_on", day=day, **values)
+    elif status.kind == "closed":
+        text = phrase(language, "opening_closed")
+    elif status.kind == "always":
+        return phrase(language, "opening_always")
+    elif status.kind == "appointment":
+        return phrase(language, "opening_appointment_only")
+    else:
+        return phrase(language, "opening_unknown")
+    if status.by_appointment:
+        text += " " + phrase(language, "opening_appointment_too")
+    return text
+
+
+def _time(value: time, language: str) -> str:
+    return str(format_time(value, "HH:mm", locale=language))
+
+
+def weekly_hours(text: str | None, language: str) -> str:
+    """'Mo–Th 08:00–12:00, 13:00–16:00 · Fr 08:00–12:00' with day names in the language."""
+    if not text:
+        return ""
+    try:
+        hours = parse(text)
+    except OpeningHoursError:
+        return ""
+    if hours.always_open:
+        return phrase(language, "opening_always")
+    names = get_day_names("abbreviated", locale=language)
+    groups: list[tuple[int, int, tuple[Interval, ...]]] = []
+    for day in range(7):
+        intervals = hours.weekly.get(day, ())
+        if groups and groups[-1][1] == day - 1 and groups[-1][2] == intervals:
+            groups[-1] = (groups[-1][0], day, intervals)
+        else:
+            groups.append((day, day, intervals))
+    parts = []
+    for first, last, intervals in groups:
+        if not intervals:
+            continue
+        days = names[first] if first == last else f"{names[first]}–{names[last]}"
+        times = ", ".join(f"{_minutes(a)}–{_minutes(b)}" for a, b in intervals)
+        parts.append(f"{days} {times}")
+    text_out = " · ".join(parts)
+    if hours.holidays == ():
+        text_out += (" · " if text_out else "") + phrase(language, "opening_holidays_closed")
+    return text_out
+
+
+def _minutes(value: int) -> str:
+    return f"{value // 60:02d}:{value % 60:02d}"

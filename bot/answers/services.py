@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -15,16 +16,42 @@ class Nearby:
     distance_km: float
 
 
-def nearest(
-    services: Iterable[Service], category: str, lat: float, lon: float, limit: int = 3
-) -> list[Nearby]:
-    """The `limit` nearest services in `category`, closest first."""
-    matching = [
+def _distances(services: Iterable[Service], category: str, lat: float, lon: float) -> list[Nearby]:
+    return [
         Nearby(service, haversine_km(lat, lon, service.lat, service.lon))
         for service in services
         if category in service.categories
     ]
-    return sorted(matching, key=lambda item: item.distance_km)[:limit]
+
+
+def nearest(
+    services: Iterable[Service], category: str, lat: float, lon: float, limit: int = 3
+) -> list[Nearby]:
+    """The `limit` nearest services in `category`, closest first."""
+    return heapq.nsmallest(limit, _distances(services, category, lat, lon), key=_by_distance)
+
+
+def nearest_for(
+    services: Iterable[Service],
+    category: str,
+    lat: float,
+    lon: float,
+    language: str,
+    limit: int = 3,
+) -> list[Nearby]:
+    """The `limit` nearest; if none of them has staff speaking `language`, the nearest one
+    that does is added as well."""
+    matching = _distances(services, category, lat, lon)
+    shown = heapq.nsmallest(limit, matching, key=_by_distance)
+    if not any(language in item.service.languages for item in shown):
+        speaking = [item for item in matching if language in item.service.languages]
+        if speaking:
+            shown.append(min(speaking, key=_by_distance))
+    return shown
+
+
+def _by_distance(item: Nearby) -> float:
+    return item.distance_km
 
 
 def osm_link(lat: float, lon: float) -> str:

@@ -70,6 +70,13 @@ def check(code: str) -> list[str]:
             problems.append(f"catalog: {name}: placeholders differ from domain.yml")
         if len(ref.get("buttons", [])) != len(got.get("buttons", [])):
             problems.append(f"catalog: {name}: need {len(ref.get('buttons', []))} button titles")
+    reference = yaml.safe_load((ROOT / "bot/locales/en.yml").read_text(encoding="utf-8"))
+    phrases = catalog.get("phrases", {})
+    for key, template in reference.get("phrases", {}).items():
+        if key not in phrases:
+            problems.append(f"catalog: phrases.{key} missing")
+        elif set(re.findall(r"{(\w+)}", template)) != set(re.findall(r"{(\w+)}", phrases[key])):
+            problems.append(f"catalog: phrases.{key}: placeholders differ from en.yml")
     names = catalog.get("language_names", {})
     for other in supported_codes():
         if not names.get(other):

@@ -57,6 +57,15 @@ def localised_responses(reference: Responses, code: str) -> Responses:
     return result
 
 
+def phrase(code: str, key: str, **values: Any) -> str:
+    """A piece of wording from the catalog's `phrases`, filled in; English if missing."""
+    template = load_catalog(code).get("phrases", {}).get(key)
+    if template is None:
+        logger.warning("Phrase %s has no %s wording; using the default language.", key, code)
+        template = load_catalog(settings().default).get("phrases", {})[key]
+    return str(template).format(**values)
+
+
 @lru_cache(maxsize=1)
 def language_name_index() -> dict[str, str]:
     """Map every way of naming a supported language (in any catalog) to its code."""

@@ -34,8 +34,11 @@ def test_every_sample_municipality_is_complete() -> None:
     """Sample data promise: every answer in every supported language, all six topics."""
     result = load_paths([SAMPLE_KNOWLEDGE], today=TODAY)
     assert not [p for p in result.problems if "translated" in p.message]
+    assert len(result.municipalities) >= 4
+    assert len({m.country for m in result.municipalities}) >= 4
     for municipality in result.municipalities:
         assert municipality.sample
+        assert len(municipality.faqs) >= 12 and len(municipality.services) >= 15
         assert {faq.topic for faq in municipality.faqs} >= {
             "housing",
             "jobs",
@@ -219,9 +222,7 @@ def test_missing_translation_and_old_review_are_warnings(tmp_path: Path) -> None
 
 
 def test_every_problem_of_a_file_is_reported_in_one_pass(tmp_path: Path) -> None:
-    text = VALID.replace("topic: housing", "topic: flats").replace(
-        '"+43 5572 306 0"', "no phone"
-    )
+    text = VALID.replace("topic: housing", "topic: flats").replace('"+43 5572 306 0"', "no phone")
     _, problems = load_file(_write(tmp_path, text), TODAY)
     assert {"faqs[0].topic", "contact.phone"} <= {p.field for p in problems}
 

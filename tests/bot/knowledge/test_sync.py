@@ -30,7 +30,8 @@ def _snapshot(engine: Engine) -> dict[str, Any]:
     with Session(engine) as session:
         return {
             "municipalities": sorted(
-                (r.id, r.content_hash, str(r.data)) for r in session.scalars(select(MunicipalityRow))
+                (r.id, r.content_hash, str(r.data))
+                for r in session.scalars(select(MunicipalityRow))
             ),
             "faqs": sorted(
                 (r.municipality_id, r.faq_id, r.topic, str(r.data))

@@ -1,0 +1,67 @@
+"""Which kind of service a message asks for ("nearest pharmacy", "найближча аптека"), from
+the per-language word lists in bot/locales/categories/<code>.yml. Content staff never touch
+these; adding a language adds one file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from bot.knowledge.schema import CATEGORIES, TOPICS
+from bot.locales.catalog import CATALOG_DIR
+from bot.text import normalise
+
+WORDS_DIR = CATALOG_DIR / "categories"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    category: str
+    words: tuple[str, ...]  # normalised words; the last one may be a stem
+    stem: bool
+
+
+@cache
+def _entries(code: str) -> tuple[_Entry, ...]:
+    path = WORDS_DIR / f"{code}.yml"
+    if not path.exists():
+        return ()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = []
+    for category, spellings in (raw.get("categories") or {}).items():
+        if category not in CATEGORIES:
+            raise ValueError(f"{path}: unknown category '{category}'")
+        for spelling in spellings or []:
+            text = str(spelling).strip()
+            words = tuple(normalise(text.rstrip("*")).split())
+            if words:
+                entries.append(_Entry(category, words, text.endswith("*")))
+    return tuple(entries)
+
+
+def _matches(entry: _Entry, words: list[str]) -> bool:
+    size = len(entry.words)
+    for start in range(len(words) - size + 1):
+        window = words[start : start + size]
+        if window[:-1] != list(entry.words[:-1]):
+            continue
+        last, wanted = window[-1], entry.words[-1]
+        if last == wanted or (entry.stem and last.startswith(wanted)):
+            return True
+    return False
+
+
+def category_in_text(text: str, language: str, fallback: str = "en") -> str | None:
+    """The most specific category named in `text` (finer categories before the six topics,
+    longer phrases before shorter ones), looking at the user's language, then `fallback`."""
+    words = normalise(text).split()
+    if not words:
+        return None
+    for code in dict.fromkeys((language, fallback)):
+        found = [entry for entry in _entries(code) if _matches(entry, words)]
+        if found:
+            best = max(found, key=lambda e: (e.category not in TOPICS, len(e.words), not e.stem))
+            return best.category
+    return None
