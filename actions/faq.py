@@ -39,7 +39,10 @@ class ActionAnswerFaq(MunicipalityAction):
         faqs = self.repository.faqs(municipality.id, topic)
         chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
         faq = next((f for f in faqs if f.id == chosen_id), None) or best_faq(
-            faqs, tracker.latest_message.get("text") or "", language
+            faqs,
+            tracker.latest_message.get("text") or "",
+            language,
+            corpus=self.repository.faqs(municipality.id),
         )
         if faq is None:
             dispatcher.utter_message(

@@ -16,7 +16,7 @@ from bot.answers.categories import category_in_text
 from bot.answers.localise import localise
 from bot.answers.location import Origin, resolve_origin
 from bot.answers.opening import opening_status
-from bot.answers.services import Nearby, nearest, nearest_for, osm_link
+from bot.answers.services import Nearby, nearest, osm_link
 from bot.knowledge.holidays import is_public_holiday
 from bot.knowledge.schema import CATEGORIES, Municipality
 from bot.locales.catalog import phrase
@@ -63,8 +63,8 @@ class ActionFindService(MunicipalityAction):
             return []
         text = tracker.latest_message.get("text") or ""
         origin = resolve_origin(text, metadata_of(tracker), municipality)
-        services = self.repository.services(municipality.id)
-        found = nearest_for(services, category, origin.lat, origin.lon, language)
+        index = self.repository.service_index(municipality.id)
+        found = index.nearest_for(category, origin.lat, origin.lon, language)
         if found:
             dispatcher.utter_message(
                 response="utter_service_intro",

@@ -35,10 +35,15 @@ def _entries(code: str) -> tuple[_Entry, ...]:
             raise ValueError(f"{path}: unknown category '{category}'")
         for spelling in spellings or []:
             text = str(spelling).strip()
-            words = tuple(normalise(text.rstrip("*")).split())
+            words = tuple(_words(text.rstrip("*")))
             if words:
                 entries.append(_Entry(category, words, text.endswith("*")))
     return tuple(entries)
+
+
+def _words(text: str) -> list[str]:
+    """Normalised words; elided articles split off ("all'anagrafe" -> all, anagrafe)."""
+    return normalise(text).replace("'", " ").split()
 
 
 def _matches(entry: _Entry, words: list[str]) -> bool:
@@ -56,7 +61,7 @@ def _matches(entry: _Entry, words: list[str]) -> bool:
 def category_in_text(text: str, language: str, fallback: str = "en") -> str | None:
     """The most specific category named in `text` (finer categories before the six topics,
     longer phrases before shorter ones), looking at the user's language, then `fallback`."""
-    words = normalise(text).split()
+    words = _words(text)
     if not words:
         return None
     for code in dict.fromkeys((language, fallback)):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from functools import lru_cache
+from typing import Any, Sequence
 
-from rapidfuzz import fuzz
+from sklearn.feature_extraction.text import TfidfVectorizer
 
+from bot.answers.localise import localise
 from bot.knowledge.schema import Faq
 from bot.text import normalise
 
@@ -19,17 +21,39 @@ INTENT_TOPICS = {
 }
 
 
-def _score(text: str, faq: Faq, language: str) -> float:
+def _document(faq: Faq, language: str) -> str:
+    """What a FAQ is about, in the user's language: its questions and its answer."""
     questions = faq.questions.get(language) or faq.questions.get("en") or []
-    if not questions or not text:
-        return 0.0
-    return max(fuzz.token_set_ratio(text, normalise(q)) for q in questions)
+    answer = localise(faq.answer, language)[0]
+    return normalise(" ".join([*questions, answer]))
 
 
-def best_faq(faqs: Sequence[Faq], message: str, language: str) -> Faq | None:
-    """The FAQ whose questions match the message best; the first one when none matches."""
+@lru_cache(maxsize=256)
+def _vectoriser(documents: tuple[str, ...]) -> tuple[TfidfVectorizer, Any]:
+    vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    return vectoriser, vectoriser.fit_transform(documents)
+
+
+def best_faq(
+    faqs: Sequence[Faq],
+    message: str,
+    language: str,
+    corpus: Sequence[Faq] | None = None,
+) -> Faq | None:
+    """The FAQ whose questions and answer are closest to the message: cosine similarity of
+    character 3-5-grams (TF-IDF over `corpus`, by default `faqs`: pass all FAQs of the
+    municipality so that words common to all of them weigh little). Accent- and
+    case-insensitive; n-grams tolerate typos and inflection. The first FAQ when nothing
+    matches."""
     if not faqs:
         return None
     text = normalise(message)
-    ranked = sorted(faqs, key=lambda faq: -_score(text, faq, language))
-    return ranked[0]
+    if not text:
+        return faqs[0]
+    pool = list(corpus) if corpus else list(faqs)
+    ids = [faq.id for faq in pool]
+    vectoriser, matrix = _vectoriser(tuple(_document(faq, language) for faq in pool))
+    scores = (matrix @ vectoriser.transform([text]).T).toarray().ravel()
+    by_id = dict(zip(ids, scores))
+    best = max(faqs, key=lambda faq: by_id.get(faq.id, 0.0))
+    return best if by_id.get(best.id, 0.0) > 0 else faqs[0]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
-from bot.geo import haversine_km
+import numpy as np
+
+from bot.geo import EARTH_RADIUS_KM, haversine_km
 from bot.knowledge.schema import Service
 
 
@@ -31,27 +34,64 @@ def nearest(
     return heapq.nsmallest(limit, _distances(services, category, lat, lon), key=_by_distance)
 
 
-def nearest_for(
-    services: Iterable[Service],
-    category: str,
-    lat: float,
-    lon: float,
-    language: str,
-    limit: int = 3,
-) -> list[Nearby]:
-    """The `limit` nearest; if none of them has staff speaking `language`, the nearest one
-    that does is added as well."""
-    matching = _distances(services, category, lat, lon)
-    shown = heapq.nsmallest(limit, matching, key=_by_distance)
-    if not any(language in item.service.languages for item in shown):
-        speaking = [item for item in matching if language in item.service.languages]
-        if speaking:
-            shown.append(min(speaking, key=_by_distance))
-    return shown
-
-
 def _by_distance(item: Nearby) -> float:
     return item.distance_km
+
+
+class ServiceIndex:
+    """The services of one municipality, arranged for fast nearest-first lookups
+    (NumPy distances over the services of one category)."""
+
+    def __init__(self, services: Sequence[Service]) -> None:
+        self.services = list(services)
+        self._lat = np.radians([s.lat for s in self.services])
+        self._lon = np.radians([s.lon for s in self.services])
+        positions: dict[str, list[int]] = {}
+        for position, service in enumerate(self.services):
+            for category in service.categories:
+                positions.setdefault(category, []).append(position)
+        self._by_category = {c: np.array(p, dtype=np.int64) for c, p in positions.items()}
+        spoken = {code for service in self.services for code in service.languages}
+        self._speaks = {
+            code: np.array([code in s.languages for s in self.services], dtype=bool)
+            for code in spoken
+        }
+
+    def _ranked(self, category: str, lat: float, lon: float) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the category's services and their distances (km), unsorted."""
+        chosen = self._by_category.get(category)
+        if chosen is None:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        phi, lam = math.radians(lat), math.radians(lon)
+        d_phi, d_lam = self._lat[chosen] - phi, self._lon[chosen] - lam
+        a = (
+            np.sin(d_phi / 2) ** 2
+            + math.cos(phi) * np.cos(self._lat[chosen]) * np.sin(d_lam / 2) ** 2
+        )
+        return chosen, 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+
+    def nearest_for(
+        self, category: str, lat: float, lon: float, language: str, limit: int = 3
+    ) -> list[Nearby]:
+        """The `limit` nearest; if none of them has staff speaking `language`, the nearest
+        one that does is added as well."""
+        chosen, km = self._ranked(category, lat, lon)
+        if not len(chosen):
+            return []
+        top = np.argsort(km)[:limit] if len(km) <= limit else _smallest(km, limit)
+        shown = [Nearby(self.services[chosen[i]], float(km[i])) for i in top]
+        if any(language in item.service.languages for item in shown):
+            return shown
+        speaks = self._speaks.get(language)
+        if speaks is not None and speaks[chosen].any():
+            best = int(np.argmin(np.where(speaks[chosen], km, np.inf)))
+            shown.append(Nearby(self.services[chosen[best]], float(km[best])))
+        return shown
+
+
+def _smallest(values: np.ndarray, count: int) -> np.ndarray:
+    part = np.argpartition(values, count)[:count]
+    return part[np.argsort(values[part])]
 
 
 def osm_link(lat: float, lon: float) -> str:

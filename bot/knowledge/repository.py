@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.answers.services import ServiceIndex
 from bot.knowledge.models import FaqRow, MunicipalityRow, ServiceRow
 from bot.knowledge.schema import Contact, Faq, Municipality, Place, Service
 
@@ -15,6 +16,7 @@ class KnowledgeRepository:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._indexes: dict[str, tuple[str | None, ServiceIndex]] = {}
 
     def municipality_ids(self) -> list[str]:
         with Session(self._engine) as session:
@@ -54,6 +56,20 @@ class KnowledgeRepository:
             return [
                 Service.parse_obj(r.data) for r in session.scalars(query.order_by(ServiceRow.pk))
             ]
+
+    def service_index(self, municipality_id: str) -> ServiceIndex:
+        """The municipality's services ready for nearest-first lookups. Kept in memory while
+        the municipality's content hash is unchanged, so a sync shows at once."""
+        with Session(self._engine) as session:
+            digest = session.scalar(
+                select(MunicipalityRow.content_hash).where(MunicipalityRow.id == municipality_id)
+            )
+        cached = self._indexes.get(municipality_id)
+        if cached is not None and cached[0] == digest:
+            return cached[1]
+        index = ServiceIndex(self.services(municipality_id))
+        self._indexes[municipality_id] = (digest, index)
+        return index
 
     def services_outside(self, municipality_id: str) -> list[tuple[Municipality, Service]]:
         """Services of every other municipality, with their municipality."""
