@@ -59,6 +59,8 @@ def municipality_buttons(repository: KnowledgeRepository, language: str) -> List
 class KnowledgeAction(Action, ABC):
     """An action that reads the knowledge base and degrades politely when it cannot."""
 
+    _failing = False  # shared by all knowledge actions of the process
+
     def __init__(self, repository_factory: Optional[RepositoryFactory] = None) -> None:
         self._repository_factory = repository_factory or default_repository
         self._repository: Optional[KnowledgeRepository] = None
@@ -85,11 +87,30 @@ class KnowledgeAction(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         try:
-            return self.respond(dispatcher, tracker, language_of(tracker))
+            events = self.respond(dispatcher, tracker, language_of(tracker))
         except (SQLAlchemyError, OSError) as error:
-            logger.error("%s failed: the knowledge base is unavailable: %s", self.name(), error)
+            self._log_failure(error)
             dispatcher.utter_message(response="utter_technical_problem")
             return []
+        if KnowledgeAction._failing:
+            logger.warning("The knowledge base answers again.")
+            KnowledgeAction._failing = False
+        return events
+
+    def _log_failure(self, error: Exception) -> None:
+        """Log an outage once, with its detail; repeats while it lasts go to debug."""
+        if KnowledgeAction._failing:
+            logger.debug("%s failed again: %s", self.name(), error)
+            return
+        KnowledgeAction._failing = True
+        logger.error(
+            "%s failed: the knowledge base is unavailable (%s: %s); users get "
+            "utter_technical_problem until it answers again.",
+            self.name(),
+            type(error).__name__,
+            error,
+            exc_info=error,
+        )
 
     @abstractmethod
     def respond(

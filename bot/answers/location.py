@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from anyascii import anyascii
 from rapidfuzz import fuzz
 
 from bot.knowledge.schema import Municipality, Place
@@ -14,6 +15,7 @@ from bot.text import normalise
 
 FUZZY_MIN_SCORE = 88
 FUZZY_MIN_LENGTH = 5
+TRANSLITERATED_MIN_SCORE = 85
 
 
 @dataclass(frozen=True)
@@ -52,23 +54,32 @@ def _names(place: Place) -> Iterable[str]:
         yield place.postcode
 
 
-def place_in_text(text: str, places: Iterable[Place]) -> Place | None:
-    """The place named in `text`: exact words first (any spelling, alias or postcode, without
-    accents), then a typo-tolerant match for names of five letters or more."""
-    words = f" {normalise(text)} "
+def _find(words: str, places: Iterable[Place], min_score: int) -> Place | None:
     best: tuple[float, Place] | None = None
     for place in places:
         for name in _names(place):
-            wanted = normalise(name)
+            wanted = normalise(anyascii(name)) if words.isascii() else normalise(name)
             if not wanted:
                 continue
             if f" {wanted} " in words:
                 return place
             if len(wanted) >= FUZZY_MIN_LENGTH:
                 score = fuzz.partial_ratio(wanted, words)
-                if score >= FUZZY_MIN_SCORE and (best is None or score > best[0]):
+                if score >= min_score and (best is None or score > best[0]):
                     best = (score, place)
     return best[1] if best else None
+
+
+def place_in_text(text: str, places: Iterable[Place]) -> Place | None:
+    """The place named in `text`: exact words first (any spelling, alias or postcode, without
+    accents), then a typo-tolerant match for names of five letters or more; a message in
+    another script ("Гатлердорф") is also compared letter by letter in Latin transliteration."""
+    places = list(places)
+    words = f" {normalise(text)} "
+    found = _find(words, places, FUZZY_MIN_SCORE)
+    if found is None and not words.isascii():
+        found = _find(f" {normalise(anyascii(text))} ", places, TRANSLITERATED_MIN_SCORE)
+    return found
 
 
 def resolve_origin(text: str, metadata: Mapping[str, Any], municipality: Municipality) -> Origin:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 HOLIDAY = "PH"
@@ -82,6 +83,7 @@ def _intervals(times: str) -> tuple[Interval, ...]:
     return tuple(intervals)
 
 
+@lru_cache(maxsize=4096)
 def parse(text: str) -> OpeningHours:
     """Parse opening hours; raise `OpeningHoursError` naming the faulty rule."""
     weekly: dict[int, tuple[Interval, ...]] = {}

@@ -6,6 +6,8 @@ Pure: reads files, returns checked `Municipality` objects and problems; stores n
 from __future__ import annotations
 
 import difflib
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +20,8 @@ from bot.knowledge.checks import check, coverage
 from bot.knowledge.problems import Problem
 from bot.knowledge.schema import Municipality
 from bot.knowledge.yamlfile import position, read
+
+PARALLEL_FROM = 16  # files per extra process: below that, one process is faster
 
 _PLAIN_WORDS = {
     "value_error.missing": "is missing; this field is required",
@@ -135,12 +139,22 @@ def knowledge_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def _load_all(files: list[Path], today: date) -> list[tuple[Municipality | None, list[Problem]]]:
+    """load_file for every file, on every CPU core when there are many files."""
+    workers = min(os.cpu_count() or 1, len(files) // PARALLEL_FROM)
+    if workers < 2:
+        return [load_file(path, today) for path in files]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        chunk = max(1, len(files) // (workers * 4))
+        return list(pool.map(load_file, files, [today] * len(files), chunksize=chunk))
+
+
 def load_paths(paths: Iterable[Path], today: date | None = None) -> LoadResult:
     """Check every file; keep the good municipalities and every problem."""
     result = LoadResult()
     seen: dict[str, Path] = {}
-    for path in knowledge_files(paths):
-        municipality, problems = load_file(path, today)
+    files = knowledge_files(paths)
+    for path, (municipality, problems) in zip(files, _load_all(files, today or date.today())):
         result.problems.extend(problems)
         if municipality is None:
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Dict, List, Optional, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -90,15 +91,18 @@ def _check_hours(value: Optional[str]) -> Optional[str]:
     return value
 
 
-def _check_spoken_language(value: str) -> str:
+@lru_cache(maxsize=1024)
+def _is_language_code(value: str) -> bool:
     try:
         Locale.parse(value)
     except (UnknownLocaleError, ValueError):
-        raise ValueError(
-            f"'{value}' is not a language code; use two letters such as de, ar, sq"
-        ) from None
-    if len(value) != 2:
-        raise ValueError(f"'{value}' is not a two-letter language code such as de, ar, sq")
+        return False
+    return len(value) == 2
+
+
+def _check_spoken_language(value: str) -> str:
+    if not _is_language_code(value):
+        raise ValueError(f"'{value}' is not a language code; use two letters such as de, ar, sq")
     return value
 
 

@@ -39,9 +39,11 @@ for _tag, _pattern, _first in [
 
 class _Constructor(SafeConstructor):
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
+        seen: set[str] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if key is None:
+                continue
             if key in seen:
                 raise ConstructorError(
                     "while reading a map",

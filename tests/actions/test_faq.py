@@ -1,5 +1,7 @@
 """action_answer_faq answers from the right municipality, in the user's language."""
 
+import logging
+
 from rasa_sdk.events import SlotSet
 from sqlalchemy.exc import OperationalError
 
@@ -73,7 +75,9 @@ async def test_municipality_from_channel_metadata(kb, dispatcher, tracker_factor
     assert dispatcher.messages[0]["answer"] == kb.faqs("kranj", "schooling")[0].answer["en"]
 
 
-async def test_database_failure_is_polite(dispatcher, tracker_factory) -> None:
+async def test_database_failure_is_polite_and_logged_once(
+    kb, dispatcher, tracker_factory, caplog
+) -> None:
     class Broken(KnowledgeRepository):
         def municipality(self, municipality_id):  # type: ignore[override]
             raise OperationalError("select", {}, Exception("database is down"))
@@ -81,11 +85,17 @@ async def test_database_failure_is_polite(dispatcher, tracker_factory) -> None:
     tracker = tracker_factory(
         "flat", "ask_housing", slots={"language": "uk", "municipality": "kranj"}
     )
-    events = await ActionAnswerFaq(repository_factory=lambda: Broken(None)).run(
-        dispatcher, tracker, {}
-    )  # type: ignore[arg-type]
-    assert events == []
-    assert [m["response"] for m in dispatcher.messages] == ["utter_technical_problem"]
+    action = ActionAnswerFaq(repository_factory=lambda: Broken(None))  # type: ignore[arg-type]
+    with caplog.at_level(logging.DEBUG, logger="actions.common"):
+        assert await action.run(dispatcher, tracker, {}) == []
+        assert await action.run(dispatcher, tracker, {}) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_technical_problem"] * 2
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "database is down" in errors[0].getMessage()
+    assert errors[0].exc_info is not None
+    healthy = ActionAnswerFaq(repository_factory=lambda: kb)
+    await healthy.run(dispatcher, tracker, {})
+    assert any("answers again" in r.getMessage() for r in caplog.records)
 
 
 def test_faq_buttons_choose_a_faq_in_users_language() -> None:

@@ -65,7 +65,9 @@ async def test_from_coordinates_the_channel_shared(town_kb, tracker_factory) -> 
     assert distances[0].endswith("km")  # the courses are in the centre, 1.5 km away
 
 
-@pytest.mark.parametrize("text", ["course near Hatlerdorf", "in hatler dorf", "hatlerdorff"])
+@pytest.mark.parametrize(
+    "text", ["course near Hatlerdorf", "in hatler dorf", "hatlerdorff", "живу в Хатлердорфі"]
+)
 async def test_from_a_place_named_in_the_message(town_kb, tracker_factory, text: str) -> None:
     messages = await _find(town_kb, tracker_factory, text, "jobs")
     assert messages[0]["origin"] == "Hatlerdorf"

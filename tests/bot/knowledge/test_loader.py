@@ -235,3 +235,15 @@ def test_same_municipality_twice_is_an_error(tmp_path: Path) -> None:
     assert not result.ok
     assert "already used by" in result.errors[0].message
     assert len(result.municipalities) == 1
+
+
+def test_many_files_are_checked_in_parallel_with_the_same_results(tmp_path: Path) -> None:
+    count = 2 * 16 + 3  # enough for two worker processes
+    for number in range(count):
+        text = VALID.replace("id: testville", f"id: town{number}")
+        if number == 7:
+            text = text.replace("topic: housing", "topic: housin")
+        (tmp_path / f"town{number}.yml").write_text(text, encoding="utf-8")
+    result = load_paths([tmp_path], today=TODAY)
+    assert len(result.municipalities) == count - 1
+    assert [(p.file.name, p.field) for p in result.errors] == [("town7.yml", "faqs[0].topic")]
