@@ -90,10 +90,16 @@ async def evaluate(
 
 
 def fingerprint(config: Path) -> str:
-    """Hash of the config, the training and held-out data and the custom components' code."""
-    digest = hashlib.sha256(config.read_bytes())
-    for folder in ("data/nlu", "tests/data/nlu", "bot/nlu", "bot/language"):
-        for path in sorted((PROJECT_DIR / folder).rglob("*")):
+    """Hash of the config, the training and held-out data and, for configs that use them,
+    the custom components' code."""
+    text = config.read_bytes()
+    digest = hashlib.sha256(text)
+    folders = ["data/nlu", "tests/data/nlu"]
+    if b"bot." in text:
+        folders += ["bot/nlu", "bot/language", "bot/text.py"]
+    for folder in folders:
+        root = PROJECT_DIR / folder
+        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
             if path.is_file() and path.suffix in {".yml", ".py"}:
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -23,14 +23,22 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-_ANALYZERS = {"char": ("char_wb", "char_ngram"), "word": ("word", "word_ngram")}
+from bot.text import normalise
+
+# kind -> (sklearn analyzer, config key of its n-gram range, whether it reads the
+# normalised text: lower-case, no accents, Arabic-script letter variants unified)
+_ANALYZERS = {
+    "char": ("char_wb", "char_ngram", False),
+    "word": ("word", "word_ngram", False),
+    "normalised_char": ("char_wb", "char_ngram", True),
+}
 _WORD_PATTERN = r"(?u)\b\w+\b"
 
 
 def _vectorizer(
     kind: str, config: Dict[str, Any], vocabulary: Optional[dict] = None
 ) -> TfidfVectorizer:
-    analyzer, key = _ANALYZERS[kind]
+    analyzer, key, _ = _ANALYZERS[kind]
     return TfidfVectorizer(
         analyzer=analyzer,
         ngram_range=tuple(config[key]),
@@ -49,7 +57,8 @@ class LinearIntentClassifier(GraphComponent):
     def get_default_config() -> Dict[str, Any]:
         return {
             "char_ngram": [1, 5],
-            "word_ngram": [1, 1],
+            "word_ngram": [1, 2],
+            "normalised_char": True,
             "C": 1.0,
             "temperature": 0.2,
             "ranking_length": 10,
@@ -80,16 +89,26 @@ class LinearIntentClassifier(GraphComponent):
     ) -> LinearIntentClassifier:
         return cls(config, model_storage, resource)
 
+    def _kinds(self) -> List[str]:
+        return [k for k in _ANALYZERS if k != "normalised_char" or self._config["normalised_char"]]
+
     def _features(self, texts: List[str]) -> Any:
-        return hstack([vectorizer.transform(texts) for vectorizer in self._vectorizers]).tocsr()
+        normalised = [normalise(text) for text in texts]
+        return hstack(
+            [
+                vectorizer.transform(normalised if _ANALYZERS[kind][2] else texts)
+                for kind, vectorizer in zip(self._kinds(), self._vectorizers)
+            ]
+        ).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
         texts = [e.get(TEXT) for e in examples]
         labels = [e.get(INTENT) for e in examples]
-        self._vectorizers = [_vectorizer(kind, self._config) for kind in _ANALYZERS]
-        for vectorizer in self._vectorizers:
-            vectorizer.fit(texts)
+        self._vectorizers = [_vectorizer(kind, self._config) for kind in self._kinds()]
+        normalised = [normalise(text) for text in texts]
+        for kind, vectorizer in zip(self._kinds(), self._vectorizers):
+            vectorizer.fit(normalised if _ANALYZERS[kind][2] else texts)
         svm = LinearSVC(C=self._config["C"], random_state=42)
         svm.fit(self._features(texts), labels)
         self._weights, self._bias = svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32)
@@ -101,6 +120,7 @@ class LinearIntentClassifier(GraphComponent):
         assert self._weights is not None and self._bias is not None
         with self._storage.write_to(self._resource) as directory:
             meta = {
+                "kinds": self._kinds(),
                 "classes": self._classes,
                 "vocabularies": [
                     {term: int(index) for term, index in v.vocabulary_.items()}
@@ -128,12 +148,14 @@ class LinearIntentClassifier(GraphComponent):
                 meta = json.loads((directory / "meta.json").read_text("utf-8"))
                 arrays = np.load(directory / "arrays.npz", allow_pickle=False)
                 vectorizers = []
-                for i, (kind, vocabulary) in enumerate(zip(_ANALYZERS, meta["vocabularies"])):
+                kinds = meta.get("kinds", ["char", "word"])
+                merged["normalised_char"] = "normalised_char" in kinds
+                for i, (kind, vocabulary) in enumerate(zip(kinds, meta["vocabularies"])):
                     vectorizer = _vectorizer(kind, merged, vocabulary)
                     vectorizer.idf_ = arrays[f"idf{i}"]
                     vectorizers.append(vectorizer)
                 return cls(
-                    config,
+                    merged,
                     model_storage,
                     resource,
                     vectorizers,
