@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers.localise import localise
+from bot.answers.municipality import find_municipality
 from bot.knowledge.db import shared_engine
 from bot.knowledge.repository import KnowledgeRepository
 from bot.knowledge.schema import Municipality
@@ -125,11 +126,17 @@ class MunicipalityAction(KnowledgeAction, ABC):
     def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
     ) -> List[Dict[str, Any]]:
+        events: List[Dict[str, Any]] = []
         municipality = self.current_municipality(tracker)
+        if municipality is None:
+            text = tracker.latest_message.get("text") or ""
+            municipality = find_municipality(text, self.repository.municipalities())
+            if municipality is not None:
+                events.append(SlotSet("municipality", municipality.id))
         if municipality is None:
             self.ask_municipality(dispatcher, language)
             return self.events_while_asking(tracker)
-        return self.answer(dispatcher, tracker, language, municipality)
+        return events + self.answer(dispatcher, tracker, language, municipality)
 
     def events_while_asking(self, tracker: Tracker) -> List[Dict[str, Any]]:
         """Events to keep while the municipality is asked for (e.g. the topic)."""

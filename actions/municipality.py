@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import KnowledgeAction, municipality_buttons, municipality_name
-from bot.knowledge.schema import Municipality
-from bot.text import normalise
-
-
-def find_municipality(text: str, municipalities: List[Municipality]) -> Optional[Municipality]:
-    """The municipality whose id or name (in any language) the text mentions."""
-    words = f" {normalise(text)} "
-    for municipality in municipalities:
-        names = {municipality.id, *municipality.name.values()}
-        if any(f" {normalise(name)} " in words for name in names):
-            return municipality
-    return None
+from bot.answers.municipality import find_municipality
 
 
 class ActionChooseMunicipality(KnowledgeAction):

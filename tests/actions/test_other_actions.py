@@ -100,3 +100,15 @@ async def test_context_keeps_language_on_short_reply(dispatcher, tracker_factory
         detection={"language": "tr", "confidence": 0.3, "reliable": False},
     )
     assert await ActionReadContext().run(dispatcher, tracker, {}) == []
+
+
+async def test_municipality_named_in_a_question_is_used_and_kept(
+    kb, dispatcher, tracker_factory
+) -> None:
+    tracker = tracker_factory(
+        "де найближча аптека? я в Больцано", "find_service", slots={"language": "uk"}
+    )
+    events = await ActionFindService(lambda: kb).run(dispatcher, tracker, {})
+    assert SlotSet("municipality", "bolzano") in events
+    assert dispatcher.messages[0]["response"] == "utter_service_intro"
+    assert dispatcher.messages[0]["municipality_name"] == "Больцано"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -17,8 +18,16 @@ from bot import PROJECT_DIR
 from bot.knowledge.db import make_engine
 from bot.knowledge.sync import sync
 
-RASA_PORT = int(os.environ.get("E2E_RASA_PORT", "5105"))
-ACTIONS_PORT = int(os.environ.get("E2E_ACTIONS_PORT", "5155"))
+
+def _free_port() -> int:
+    """A port nobody listens on now, so that two test runs on one machine do not collide."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+RASA_PORT = int(os.environ.get("E2E_RASA_PORT") or _free_port())
+ACTIONS_PORT = int(os.environ.get("E2E_ACTIONS_PORT") or _free_port())
 SAMPLES = PROJECT_DIR / "knowledge" / "municipalities"
 
 
@@ -56,11 +65,17 @@ def database_url_e2e(tmp_path_factory: pytest.TempPathFactory, knowledge_dir: Pa
 
 
 @pytest.fixture(scope="session")
-def rasa_url(tmp_path_factory: pytest.TempPathFactory, database_url_e2e: str) -> Iterator[str]:
+def servers_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the servers' endpoints, logs and conversation database (tracker.db) live."""
+    return tmp_path_factory.mktemp("servers")
+
+
+@pytest.fixture(scope="session")
+def rasa_url(servers_dir: Path, database_url_e2e: str) -> Iterator[str]:
     model = os.environ.get("MODEL_PATH")
     if not model:
         pytest.fail("MODEL_PATH is not set: run the e2e tests through `make test`")
-    work = tmp_path_factory.mktemp("servers")
+    work = servers_dir
     endpoints = work / "endpoints.yml"
     endpoints.write_text(
         (PROJECT_DIR / "endpoints.yml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any
@@ -177,3 +178,26 @@ def test_malformed_requests_get_4xx(rasa_url: str, body: bytes) -> None:
         timeout=30,
     )
     assert 400 <= response.status_code < 500
+
+
+def test_shared_location_serves_the_lookup_and_is_not_stored(
+    rasa_url: str, servers_dir: Path
+) -> None:
+    sender = uuid.uuid4().hex
+    location = {"lat": 46.24571, "lon": 14.35842}  # next to the health centre in Kranj
+    replies = say(
+        rasa_url,
+        sender,
+        "where is the nearest pharmacy?",
+        municipality="kranj",
+        language="en",
+        location=location,
+    )
+    assert replies and "your location" in replies[0]["text"]
+    with sqlite3.connect(servers_dir / "tracker.db") as database:
+        stored = [
+            row[0]
+            for row in database.execute("SELECT data FROM events WHERE sender_id = ?", (sender,))
+        ]
+    assert any('"kranj"' in data for data in stored), "the conversation itself is stored"
+    assert not any("46.24571" in data or '"location"' in data for data in stored)

@@ -1,0 +1,58 @@
+"""Conversation storage that never writes a shared location to disk.
+
+A location the channel shares (browser geolocation, a Telegram location) is used for the
+nearest-service lookup of that very message: the actions read it from the in-memory tracker
+of the current turn. Rasa saves the tracker after the turn; this store removes `location`
+from the message metadata (and from the parse data's copy of it) before writing.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Iterator
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
+from rasa.shared.core.events import Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+PRIVATE_METADATA = ("location",)
+
+
+def _without_private(metadata: Any) -> Any:
+    if not isinstance(metadata, dict):
+        return metadata
+    return {key: value for key, value in metadata.items() if key not in PRIVATE_METADATA}
+
+
+def scrub(event: Event) -> Event:
+    """A copy of a user message (or of the session-start metadata slot Rasa fills from the
+    first message) without private metadata; other events as they are."""
+    if isinstance(event, SlotSet) and event.key == SESSION_START_METADATA_SLOT:
+        if not any(key in (event.value or {}) for key in PRIVATE_METADATA):
+            return event
+        clean_slot = copy.copy(event)
+        clean_slot.value = _without_private(event.value)
+        return clean_slot
+    if not isinstance(event, UserUttered):
+        return event
+    private = any(key in (event.metadata or {}) for key in PRIVATE_METADATA) or any(
+        key in ((event.parse_data or {}).get("metadata") or {}) for key in PRIVATE_METADATA
+    )
+    if not private:
+        return event
+    clean = copy.copy(event)
+    clean.metadata = _without_private(event.metadata)
+    clean.parse_data = {
+        **event.parse_data,
+        "metadata": _without_private(event.parse_data.get("metadata")),
+    }
+    return clean
+
+
+class PrivateSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store (SQLite, PostgreSQL) minus shared locations."""
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        for event in super()._additional_events(session, tracker):
+            yield scrub(event)
