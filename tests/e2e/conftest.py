@@ -17,6 +17,7 @@ import requests
 from bot import PROJECT_DIR
 from bot.knowledge.db import make_engine
 from bot.knowledge.sync import sync
+from tests.e2e.fake_telegram import FakeBotApi
 
 
 def _free_port() -> int:
@@ -70,8 +71,21 @@ def servers_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("servers")
 
 
+TELEGRAM_BOTS = {
+    "kranj": ("111:kranj-token", "kranj-secret"),
+    "bolzano": ("222:bolzano-token", "bolzano-secret"),
+}
+
+
 @pytest.fixture(scope="session")
-def rasa_url(servers_dir: Path, database_url_e2e: str) -> Iterator[str]:
+def fake_telegram() -> Iterator[FakeBotApi]:
+    api = FakeBotApi()
+    yield api
+    api.close()
+
+
+@pytest.fixture(scope="session")
+def rasa_url(servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi) -> Iterator[str]:
     model = os.environ.get("MODEL_PATH")
     if not model:
         pytest.fail("MODEL_PATH is not set: run the e2e tests through `make test`")
@@ -83,7 +97,16 @@ def rasa_url(servers_dir: Path, database_url_e2e: str) -> Iterator[str]:
         .replace("localhost:5055", f"localhost:{ACTIONS_PORT}")
         .replace("db: var/tracker.db", f"db: {work / 'tracker.db'}")
     )
-    env = {**os.environ, "DATABASE_URL": database_url_e2e, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    telegram = {"TELEGRAM_API_URL": fake_telegram.url, "TELEGRAM_MUNICIPALITIES": "kranj,bolzano"}
+    for municipality, (token, secret) in TELEGRAM_BOTS.items():
+        telegram[f"TELEGRAM_TOKEN_{municipality.upper()}"] = token
+        telegram[f"TELEGRAM_SECRET_{municipality.upper()}"] = secret
+    env = {
+        **os.environ,
+        **telegram,
+        "DATABASE_URL": database_url_e2e,
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+    }
     bin_dir = Path(sys.executable).parent
     logs = [work / "actions.log", work / "rasa.log"]
     commands = [

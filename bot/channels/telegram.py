@@ -1,0 +1,213 @@
+"""Telegram: one deployment serving a bot per municipality.
+
+Each municipality's bot has its own token and webhook secret, read from the environment:
+
+    TELEGRAM_MUNICIPALITIES=kranj,bolzano
+    TELEGRAM_TOKEN_KRANJ=123:abc       TELEGRAM_SECRET_KRANJ=<random>
+    TELEGRAM_API_URL=https://api.telegram.org   (optional: a self-hosted Bot API server)
+
+Telegram posts updates to /webhooks/telegram/<municipality> with the secret in the
+`X-Telegram-Bot-Api-Secret-Token` header; a wrong or missing secret gets 403 and nothing is
+processed. The municipality comes from the bot that received the update, the user's
+`language_code` is passed as a language hint, a shared location as coordinates, buttons go out
+as inline keyboards and their callback queries come back as the button's payload.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+
+import aiohttp
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.telegram.org"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for inline button data
+FIND_SERVICE_PAYLOAD = "/find_service"
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    """One municipality's Telegram bot."""
+
+    municipality: str
+    token: str
+    secret: str
+
+
+def bots_from_environment(environ: Mapping[str, str]) -> Dict[str, BotConfig]:
+    """The configured bots; a listed municipality without token or secret is an error."""
+    bots = {}
+    for municipality in filter(
+        None, (m.strip() for m in environ.get("TELEGRAM_MUNICIPALITIES", "").split(","))
+    ):
+        key = municipality.upper().replace("-", "_")
+        token = environ.get(f"TELEGRAM_TOKEN_{key}", "")
+        secret = environ.get(f"TELEGRAM_SECRET_{key}", "")
+        if not token or not secret:
+            raise ValueError(
+                f"Telegram bot for '{municipality}': set TELEGRAM_TOKEN_{key} and "
+                f"TELEGRAM_SECRET_{key}"
+            )
+        bots[municipality] = BotConfig(municipality, token, secret)
+    return bots
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What an update asks the assistant, in Rasa's terms."""
+
+    chat_id: int
+    text: str
+    metadata: Dict[str, Any]
+    callback_query_id: Optional[str] = None
+
+
+def _language_hint(sender: Mapping[str, Any]) -> Dict[str, Any]:
+    code = str(sender.get("language_code") or "").split("-")[0].lower()
+    return {"language": code} if code else {}
+
+
+def parse_update(update: Mapping[str, Any], municipality: str) -> Optional[Incoming]:
+    """A text, a shared location or a pressed button; None for anything else."""
+    base: Dict[str, Any] = {"municipality": municipality}
+    callback = update.get("callback_query")
+    if isinstance(callback, Mapping):
+        chat = (callback.get("message") or {}).get("chat") or {}
+        if "id" not in chat or not isinstance(callback.get("data"), str):
+            return None
+        metadata = {**base, **_language_hint(callback.get("from") or {})}
+        return Incoming(int(chat["id"]), callback["data"], metadata, str(callback.get("id")))
+    message = update.get("message")
+    if not isinstance(message, Mapping) or "id" not in (message.get("chat") or {}):
+        return None
+    chat_id = int(message["chat"]["id"])
+    metadata = {**base, **_language_hint(message.get("from") or {})}
+    location = message.get("location")
+    if isinstance(location, Mapping):
+        coordinates = {"lat": location.get("latitude"), "lon": location.get("longitude")}
+        return Incoming(chat_id, FIND_SERVICE_PAYLOAD, {**metadata, "location": coordinates})
+    if isinstance(message.get("text"), str) and message["text"].strip():
+        return Incoming(chat_id, message["text"], metadata)
+    return None
+
+
+class BotApi:
+    """The few Bot API methods the assistant uses."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self._url = f"{base_url.rstrip('/')}/bot{token}"
+
+    async def call(self, method: str, payload: Dict[str, Any]) -> None:
+        timeout = aiohttp.ClientTimeout(total=15)
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.post(f"{self._url}/{method}", json=payload) as reply,
+            ):
+                if reply.status != 200:
+                    logger.error("Telegram %s failed: HTTP %s", method, reply.status)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            logger.error("Telegram %s failed: %s", method, error)
+
+
+def inline_keyboard(buttons: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """One button per row; None if any payload is too long for Telegram."""
+    rows = []
+    for button in buttons:
+        payload = str(button.get("payload", ""))
+        if len(payload.encode("utf-8")) > CALLBACK_DATA_LIMIT:
+            return None
+        rows.append([{"text": str(button.get("title", "")), "callback_data": payload}])
+    return {"inline_keyboard": rows}
+
+
+class TelegramOutput(OutputChannel):
+    """Sends the assistant's replies to one chat through one municipality's bot."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    def __init__(self, api: BotApi, chat_id: int) -> None:
+        self._api, self._chat_id = api, chat_id
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._api.call("sendMessage", {"chat_id": self._chat_id, "text": text})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        keyboard = inline_keyboard(buttons)
+        payload: Dict[str, Any] = {"chat_id": self._chat_id, "text": text}
+        if keyboard is not None:
+            payload["reply_markup"] = keyboard
+        await self._api.call("sendMessage", payload)
+
+
+class MunicipalTelegramInput(InputChannel):
+    """Webhooks of every municipality's Telegram bot."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        return cls(bots_from_environment(os.environ), os.environ.get("TELEGRAM_API_URL"))
+
+    def __init__(self, bots: Dict[str, BotConfig], api_url: Optional[str] = None) -> None:
+        self.bots = bots
+        self.api_url = api_url or DEFAULT_API_URL
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "municipalities": sorted(self.bots)})
+
+        @webhook.route("/<municipality>", methods=["POST"])
+        async def receive(request: Request, municipality: str) -> HTTPResponse:
+            bot = self.bots.get(municipality)
+            if bot is None:
+                return response.json({"error": "unknown bot"}, status=404)
+            given = request.headers.get(SECRET_HEADER, "")
+            if not hmac.compare_digest(given.encode(), bot.secret.encode()):
+                logger.warning("Telegram update for %s with a wrong secret refused", municipality)
+                return response.json({"error": "forbidden"}, status=403)
+            try:
+                update = request.json
+            except Exception:  # sanic raises its own parse errors
+                return response.json({"error": "the body must be JSON"}, status=400)
+            if not isinstance(update, dict):
+                return response.json({"error": "the body must be a JSON object"}, status=400)
+            incoming = parse_update(update, municipality)
+            if incoming is None:
+                return response.json({"status": "ignored"})
+            api = BotApi(self.api_url, bot.token)
+            if incoming.callback_query_id:
+                await api.call(
+                    "answerCallbackQuery", {"callback_query_id": incoming.callback_query_id}
+                )
+            await on_new_message(
+                UserMessage(
+                    incoming.text,
+                    TelegramOutput(api, incoming.chat_id),
+                    f"telegram:{municipality}:{incoming.chat_id}",
+                    input_channel=self.name(),
+                    metadata=incoming.metadata,
+                )
+            )
+            return response.json({"status": "ok"})
+
+        return webhook

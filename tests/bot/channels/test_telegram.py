@@ -1,0 +1,75 @@
+"""Telegram updates in Rasa's terms, bot configuration and keyboards."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.channels.telegram import bots_from_environment, inline_keyboard, parse_update
+
+
+def test_text_with_language_hint_and_municipality() -> None:
+    update = {
+        "message": {
+            "chat": {"id": 42},
+            "from": {"id": 42, "language_code": "uk-UA"},
+            "text": "привіт",
+        }
+    }
+    incoming = parse_update(update, "kranj")
+    assert incoming is not None
+    assert (incoming.chat_id, incoming.text) == (42, "привіт")
+    assert incoming.metadata == {"municipality": "kranj", "language": "uk"}
+
+
+def test_location_becomes_a_lookup_with_coordinates() -> None:
+    update = {"message": {"chat": {"id": 7}, "location": {"latitude": 46.2, "longitude": 14.3}}}
+    incoming = parse_update(update, "kranj")
+    assert incoming is not None and incoming.text == "/find_service"
+    assert incoming.metadata["location"] == {"lat": 46.2, "lon": 14.3}
+
+
+def test_callback_query_carries_the_payload() -> None:
+    update = {
+        "callback_query": {
+            "id": "9",
+            "from": {"language_code": "ar"},
+            "message": {"chat": {"id": 5}},
+            "data": "/ask_housing",
+        }
+    }
+    incoming = parse_update(update, "bolzano")
+    assert incoming is not None
+    assert (incoming.text, incoming.callback_query_id, incoming.metadata["language"]) == (
+        "/ask_housing",
+        "9",
+        "ar",
+    )
+
+
+@pytest.mark.parametrize(
+    "update", [{}, {"message": {"chat": {"id": 1}, "sticker": {}}}, {"edited_message": {}}]
+)
+def test_other_updates_are_ignored(update: dict) -> None:
+    assert parse_update(update, "kranj") is None
+
+
+def test_bots_from_environment() -> None:
+    env = {
+        "TELEGRAM_MUNICIPALITIES": "kranj, san-candido",
+        "TELEGRAM_TOKEN_KRANJ": "1:a",
+        "TELEGRAM_SECRET_KRANJ": "s1",
+        "TELEGRAM_TOKEN_SAN_CANDIDO": "2:b",
+        "TELEGRAM_SECRET_SAN_CANDIDO": "s2",
+    }
+    bots = bots_from_environment(env)
+    assert sorted(bots) == ["kranj", "san-candido"]
+    assert bots["san-candido"].token == "2:b"
+    assert bots_from_environment({}) == {}
+    with pytest.raises(ValueError, match="TELEGRAM_SECRET_KRANJ"):
+        bots_from_environment({"TELEGRAM_MUNICIPALITIES": "kranj", "TELEGRAM_TOKEN_KRANJ": "x"})
+
+
+def test_inline_keyboard_one_button_a_row_within_telegrams_limit() -> None:
+    keyboard = inline_keyboard([{"title": "Wohnen", "payload": "/ask_housing"}])
+    assert keyboard == {"inline_keyboard": [[{"text": "Wohnen", "callback_data": "/ask_housing"}]]}
+    assert inline_keyboard([{"title": "x", "payload": "/" + "a" * 64}]) is None

@@ -1,0 +1,136 @@
+"""The Telegram connector against a fake Bot API: two municipalities' bots, a location, a
+pressed button, and a forged secret."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+import pytest
+import requests
+import yaml
+
+from tests.e2e.conftest import TELEGRAM_BOTS
+from tests.e2e.fake_telegram import FakeBotApi
+
+pytestmark = pytest.mark.e2e
+
+_update_ids = itertools.count(1000)
+_chat_ids = itertools.count(5000)
+
+
+def post_update(
+    rasa_url: str, municipality: str, update: dict[str, Any], secret: str | None = None
+) -> requests.Response:
+    secret = TELEGRAM_BOTS[municipality][1] if secret is None else secret
+    return requests.post(
+        f"{rasa_url}/webhooks/telegram/{municipality}",
+        json={"update_id": next(_update_ids), **update},
+        headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+        timeout=60,
+    )
+
+
+def text_update(chat_id: int, text: str, language_code: str) -> dict[str, Any]:
+    user = {"id": chat_id, "is_bot": False, "first_name": "A", "language_code": language_code}
+    return {
+        "message": {
+            "message_id": 1,
+            "chat": {"id": chat_id, "type": "private"},
+            "from": user,
+            "date": 0,
+            "text": text,
+        }
+    }
+
+
+def replies(api: FakeBotApi, municipality: str, chat_id: int) -> list[dict[str, Any]]:
+    token = TELEGRAM_BOTS[municipality][0]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not api.sent(token, chat_id):
+        time.sleep(0.1)
+    return api.sent(token, chat_id)
+
+
+def test_greeting_in_the_users_language_with_inline_buttons(
+    rasa_url: str, fake_telegram: FakeBotApi
+) -> None:
+    chat = next(_chat_ids)
+    assert post_update(rasa_url, "kranj", text_update(chat, "привіт", "uk")).status_code == 200
+    sent = replies(fake_telegram, "kranj", chat)
+    assert sent and "inline_keyboard" in sent[0]["reply_markup"]
+    first_button = sent[0]["reply_markup"]["inline_keyboard"][0][0]
+    assert first_button["callback_data"] == "/ask_housing"
+    assert first_button["text"] == "Житло"
+
+
+@pytest.mark.parametrize("municipality", ["kranj", "bolzano"])
+def test_each_bot_answers_from_its_municipality(
+    rasa_url: str, fake_telegram: FakeBotApi, knowledge_dir: Any, municipality: str
+) -> None:
+    chat = next(_chat_ids)
+    update = text_update(chat, "Wie finde ich eine Wohnung?", "de")
+    assert post_update(rasa_url, municipality, update).status_code == 200
+    data = yaml.safe_load((knowledge_dir / f"{municipality}.yml").read_text())
+    answers = {f["answer"]["de"] for f in data["faqs"] if f["topic"] == "housing"}
+    texts = {m["text"] for m in replies(fake_telegram, municipality, chat)}
+    assert texts & answers
+
+
+def test_location_gives_the_nearest_services_from_there(
+    rasa_url: str, fake_telegram: FakeBotApi
+) -> None:
+    chat = next(_chat_ids)
+    post_update(rasa_url, "kranj", text_update(chat, "Where is the nearest pharmacy?", "en"))
+    replies(fake_telegram, "kranj", chat)
+    location = text_update(chat, "", "en")
+    del location["message"]["text"]
+    location["message"]["location"] = {"latitude": 46.2457, "longitude": 14.3584}
+    assert post_update(rasa_url, "kranj", location).status_code == 200
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not any(
+        "your location" in m["text"] for m in fake_telegram.sent("111:kranj-token", chat)
+    ):
+        time.sleep(0.1)
+    assert any("your location" in m["text"] for m in fake_telegram.sent("111:kranj-token", chat))
+
+
+def test_callback_query_is_answered_and_followed(rasa_url: str, fake_telegram: FakeBotApi) -> None:
+    chat = next(_chat_ids)
+    update = {
+        "callback_query": {
+            "id": "cb-1",
+            "from": {"id": chat, "is_bot": False, "first_name": "A", "language_code": "it"},
+            "message": {"message_id": 2, "chat": {"id": chat, "type": "private"}, "date": 0},
+            "chat_instance": "x",
+            "data": "/human_handoff",
+        }
+    }
+    assert post_update(rasa_url, "bolzano", update).status_code == 200
+    sent = replies(fake_telegram, "bolzano", chat)
+    token = TELEGRAM_BOTS["bolzano"][0]
+    assert (token, "answerCallbackQuery", {"callback_query_id": "cb-1"}) in fake_telegram.calls
+    assert any("integrazione@bolzano.example.org" in m["text"] for m in sent)
+
+
+@pytest.mark.parametrize("secret", ["", "kranj-secret-forged", "bolzano-secret"])
+def test_forged_secret_is_refused_and_nothing_is_processed(
+    rasa_url: str, fake_telegram: FakeBotApi, secret: str
+) -> None:
+    chat = next(_chat_ids)
+    answer = post_update(rasa_url, "kranj", text_update(chat, "Hallo", "de"), secret=secret)
+    assert answer.status_code == 403
+    time.sleep(1)
+    assert not any(payload.get("chat_id") == chat for _, _, payload in fake_telegram.calls)
+
+
+def test_unknown_bot_and_malformed_body(rasa_url: str) -> None:
+    assert post_update(rasa_url, "atlantis", {}, secret="x").status_code == 404
+    bad = requests.post(
+        f"{rasa_url}/webhooks/telegram/kranj",
+        data="{not json",
+        headers={"X-Telegram-Bot-Api-Secret-Token": "kranj-secret"},
+        timeout=30,
+    )
+    assert bad.status_code == 400
