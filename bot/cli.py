@@ -1,4 +1,4 @@
-"""Command line: `python -m bot knowledge validate|sync|schema`."""
+"""Command line: `python -m bot knowledge validate|sync|schema`, `python -m bot privacy purge`."""
 
 from __future__ import annotations
 
@@ -62,6 +62,23 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _purge(args: argparse.Namespace) -> int:
+    from bot.privacy import parse_age, purge, tracker_url_from_endpoints
+
+    try:
+        age = parse_age(args.older_than)
+    except ValueError as error:
+        print(error)
+        return 2
+    url = args.tracker_url or tracker_url_from_endpoints()
+    report = purge(url, age)
+    print(
+        f"Deleted {report.events} events older than {args.older_than}; "
+        f"{report.conversations} conversations are gone entirely."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     groups = parser.add_subparsers(dest="group", required=True)
@@ -80,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     sync.set_defaults(run=_sync)
     schema = commands.add_parser("schema", help="print the JSON Schema for editors")
     schema.set_defaults(run=_schema)
+    privacy = groups.add_parser("privacy", help="forget old conversations")
+    privacy_commands = privacy.add_subparsers(dest="command", required=True)
+    purge = privacy_commands.add_parser("purge", help="delete conversation events by age")
+    purge.add_argument("--older-than", required=True, help="an age like 30d, 12h or 90m")
+    purge.add_argument("--tracker-url", default=None, help="default: endpoints.yml's store")
+    purge.set_defaults(run=_purge)
     return parser
 
 
