@@ -20,6 +20,8 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.choices import numbered, resolve_choice
+
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_LENGTH = int(os.environ.get("MAX_MESSAGE_LENGTH", "2000"))
@@ -37,10 +39,20 @@ def _body(request: Request) -> Dict[str, Any]:
 
 
 class LayoutCollectingOutputChannel(CollectingOutputChannel):
-    """Collects replies like Rasa's, keeping the NLG's `language` and `direction`."""
+    """Collects replies like Rasa's, keeping the NLG's `language` and `direction`; for a
+    text-only client, buttons become numbered choices in the text."""
+
+    def __init__(self, text_only: bool = False) -> None:
+        super().__init__()
+        self.text_only = text_only
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         first_new = len(self.messages)
+        message = dict(message)
+        if self.text_only and message.get("buttons"):
+            buttons = message.pop("buttons")
+            language = str(message.get("language") or "en")
+            message["text"] = numbered(str(message.get("text") or ""), buttons, language)
         await super().send_response(recipient_id, dict(message))
         layout = {key: message[key] for key in REPLY_LAYOUT_KEYS if message.get(key)}
         for collected in self.messages[first_new:]:
@@ -67,7 +79,9 @@ class ValidatingRestInput(RestInput):
             sender = await self._extract_sender(request)
             text = self._extract_message(request)
             metadata = self.get_metadata(request)
-            collector = LayoutCollectingOutputChannel()
+            agent = getattr(request.app.ctx, "agent", None)
+            text = await resolve_choice(text or "", sender, agent) if sender else text
+            collector = LayoutCollectingOutputChannel(bool((metadata or {}).get("text_only")))
             try:
                 await on_new_message(
                     UserMessage(

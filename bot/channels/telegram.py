@@ -27,6 +27,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.choices import numbered, resolve_choice
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -148,9 +150,11 @@ class TelegramOutput(OutputChannel):
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
         keyboard = inline_keyboard(buttons)
-        payload: Dict[str, Any] = {"chat_id": self._chat_id, "text": text}
-        if keyboard is not None:
-            payload["reply_markup"] = keyboard
+        if keyboard is None:  # too long for Telegram's buttons: numbered choices instead
+            language = str(kwargs.get("language") or "en")
+            await self.send_text_message(recipient_id, numbered(text, buttons, language))
+            return
+        payload = {"chat_id": self._chat_id, "text": text, "reply_markup": keyboard}
         await self._api.call("sendMessage", payload)
 
 
@@ -195,15 +199,19 @@ class MunicipalTelegramInput(InputChannel):
             if incoming is None:
                 return response.json({"status": "ignored"})
             api = BotApi(self.api_url, bot.token)
+            sender = f"telegram:{municipality}:{incoming.chat_id}"
+            text = await resolve_choice(
+                incoming.text, sender, getattr(request.app.ctx, "agent", None)
+            )
             if incoming.callback_query_id:
                 await api.call(
                     "answerCallbackQuery", {"callback_query_id": incoming.callback_query_id}
                 )
             await on_new_message(
                 UserMessage(
-                    incoming.text,
+                    text,
                     TelegramOutput(api, incoming.chat_id),
-                    f"telegram:{municipality}:{incoming.chat_id}",
+                    sender,
                     input_channel=self.name(),
                     metadata=incoming.metadata,
                 )

@@ -201,3 +201,18 @@ def test_shared_location_serves_the_lookup_and_is_not_stored(
         ]
     assert any('"kranj"' in data for data in stored), "the conversation itself is stored"
     assert not any("46.24571" in data or '"location"' in data for data in stored)
+
+
+def test_text_only_client_gets_numbered_choices_and_a_number_picks_one(
+    rasa_url: str, knowledge_dir: Path
+) -> None:
+    sender = uuid.uuid4().hex
+    greeting = say(rasa_url, sender, "Hallo", municipality="kranj", text_only=True)
+    assert "buttons" not in greeting[0]
+    lines = greeting[0]["text"].splitlines()
+    work = load_catalog("de")["responses"]["utter_greet"][0]["buttons"][1]
+    assert f"2. {work}" in lines
+    answer = say(rasa_url, sender, "2", municipality="kranj", text_only=True)
+    data = yaml.safe_load((knowledge_dir / "kranj.yml").read_text())
+    jobs = {f["answer"]["de"] for f in data["faqs"] if f["topic"] == "jobs"}
+    assert set(texts(answer)) & jobs, "'2' chose the second topic, work"
