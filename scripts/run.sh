@@ -26,6 +26,7 @@ for _ in $(seq 1 180); do
 The welcome assistant is ready.
   Talk to it:   curl -s localhost:5005/webhooks/rest/webhook -H 'Content-Type: application/json' \\
                   -d '{"sender": "me", "message": "Hallo", "metadata": {"municipality": "bolzano"}}'
+  Web widget:   http://localhost:5005/webhooks/widget/   (demo page; embed widget.js)
   Rasa server:  http://localhost:5005   (REST channel: /webhooks/rest/webhook)
   Actions:      http://localhost:5055
 Press Ctrl-C to stop.

@@ -1,0 +1,135 @@
+"""The web widget in real headless Chromium (Debian's package, driven by Playwright): German,
+Arabic and Ukrainian, a quick reply, a page reload, right-to-left layout, escaping, and a
+360 px wide screen. Screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from bot import PROJECT_DIR
+
+pytestmark = pytest.mark.e2e
+
+ARTIFACTS = PROJECT_DIR / "tests" / "artifacts"
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    installed = subprocess.run(
+        [str(PROJECT_DIR / "scripts" / "browser.sh")], capture_output=True, text=True
+    )
+    if installed.returncode != 0:
+        pytest.fail(f"Chromium could not be installed: {installed.stderr[-500:]}")
+    chromium = installed.stdout.split()[0]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, rasa_url: str) -> Iterator[Page]:
+    # bypass_csp lets the test harness evaluate its own checks; the page's policy itself is
+    # tested in test_demo_page_sends_a_content_security_policy
+    context = browser.new_context(viewport=PHONE, locale="en-US", bypass_csp=True)
+    opened = context.new_page()
+    opened.goto(f"{rasa_url}/webhooks/widget/")
+    opened.wait_for_selector(".wc-form input")
+    yield opened
+    context.close()
+
+
+def say(page: Page, text: str) -> str:
+    """Type a message, wait for the bot's answer, return its text."""
+    before = page.locator(".wc-bot").count()
+    page.fill(".wc-form input", text)
+    page.press(".wc-form input", "Enter")
+    page.wait_for_function(f"document.querySelectorAll('.wc-bot').length > {before}", timeout=30000)
+    return page.locator(".wc-bot").nth(before).inner_text()
+
+
+def test_german_quick_reply_and_reload(page: Page) -> None:
+    greeting = say(page, "Guten Tag, ich bin neu hier und brauche Hilfe")
+    assert "Hallo" in greeting or "Willkommen" in greeting
+    assert page.get_attribute(".wc-panel", "lang") == "de"
+    assert page.locator(".wc-choice").count() >= 6
+    before = page.locator(".wc-bot").count()
+    page.locator(".wc-choice", has_text="Arbeit").click()
+    page.wait_for_function(f"document.querySelectorAll('.wc-bot').length > {before}")
+    page.screenshot(path=str(ARTIFACTS / "widget-de.png"))
+    shown = page.locator(".wc-msg").count()
+    page.reload()
+    page.wait_for_selector(".wc-msg")
+    assert page.locator(".wc-msg").count() == shown, "the conversation survives a reload"
+    answer = say(page, "Danke!")
+    assert page.get_attribute(".wc-panel", "lang") == "de", answer
+    page.screenshot(path=str(ARTIFACTS / "widget-de-after-reload.png"))
+
+
+def test_arabic_is_laid_out_right_to_left(page: Page) -> None:
+    say(page, "مرحبا، أبحث عن شقة للإيجار")
+    assert page.get_attribute(".wc-panel", "dir") == "rtl"
+    bubble = page.locator(".wc-bot").last
+    assert bubble.get_attribute("dir") == "rtl"
+    assert bubble.evaluate("node => getComputedStyle(node).direction") == "rtl"
+    width = page.evaluate("document.querySelector('.wc-panel').getBoundingClientRect().width")
+    assert width <= PHONE["width"], "the panel fits a 360 px screen"
+    page.screenshot(path=str(ARTIFACTS / "widget-ar.png"))
+
+
+def test_ukrainian_and_language_picker(page: Page) -> None:
+    answer = say(page, "Привіт, шукаю роботу")
+    assert page.get_attribute(".wc-panel", "lang") == "uk", answer
+    page.select_option(".wc-language", "fr")
+    page.wait_for_function("document.querySelector('.wc-panel').lang === 'fr'")
+    assert page.inner_text(".wc-send") == "Envoyer", "switched without reloading"
+    page.screenshot(path=str(ARTIFACTS / "widget-uk-fr.png"))
+
+
+def test_markup_is_shown_as_text_never_run(page: Page) -> None:
+    say(page, "<img src=x onerror=\"document.title='hacked'\"> hello")
+    assert page.locator(".wc-log img").count() == 0
+    assert "<img" in page.locator(".wc-user").last.inner_text()
+    assert page.title() != "hacked"
+    links = page.locator(".wc-log a")
+    for index in range(links.count()):
+        assert links.nth(index).get_attribute("href").startswith(("http://", "https://"))
+        assert "noopener" in links.nth(index).get_attribute("rel")
+
+
+def test_demo_page_sends_a_content_security_policy(rasa_url: str) -> None:
+    import requests
+
+    page = requests.get(f"{rasa_url}/webhooks/widget/", timeout=30)
+    assert page.status_code == 200
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe" not in policy
+    script = requests.get(f"{rasa_url}/webhooks/widget/widget.js", timeout=30)
+    assert script.headers["Content-Type"].startswith("application/javascript")
+    assert requests.get(f"{rasa_url}/webhooks/widget/secret.txt", timeout=30).status_code == 404
+
+
+def test_share_my_location_finds_services_near_it(browser: Browser, rasa_url: str) -> None:
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="en-US",
+        bypass_csp=True,
+        geolocation={"latitude": 46.2457, "longitude": 14.3584},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.goto(f"{rasa_url}/webhooks/widget/")
+    page.wait_for_selector(".wc-form input")
+    say(page, "Where is the nearest pharmacy?")
+    before = page.locator(".wc-bot").count()
+    page.click(".wc-locate")
+    page.wait_for_function(f"document.querySelectorAll('.wc-bot').length > {before}", timeout=30000)
+    assert "your location" in page.locator(".wc-bot").nth(before).inner_text()
+    page.screenshot(path=str(ARTIFACTS / "widget-location.png"))
+    context.close()
