@@ -21,6 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.choices import numbered, resolve_choice
+from bot.channels.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ class ValidatingRestInput(RestInput):
     def name(cls) -> str:
         return "rest"
 
+    limiter = RateLimiter()
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         """Rasa's REST routes, with validation first and layout-aware replies (no streaming)."""
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -79,6 +82,10 @@ class ValidatingRestInput(RestInput):
             sender = await self._extract_sender(request)
             text = self._extract_message(request)
             metadata = self.get_metadata(request)
+            if not self.limiter.allow(sender or ""):
+                return response.json(
+                    {"error": "Too many messages; please wait a minute."}, status=429
+                )
             agent = getattr(request.app.ctx, "agent", None)
             text = await resolve_choice(text or "", sender, agent) if sender else text
             collector = LayoutCollectingOutputChannel(bool((metadata or {}).get("text_only")))

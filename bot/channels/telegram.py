@@ -28,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.choices import numbered, resolve_choice
+from bot.channels.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +173,7 @@ class MunicipalTelegramInput(InputChannel):
     def __init__(self, bots: Dict[str, BotConfig], api_url: Optional[str] = None) -> None:
         self.bots = bots
         self.api_url = api_url or DEFAULT_API_URL
+        self.limiter = RateLimiter()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -200,6 +202,9 @@ class MunicipalTelegramInput(InputChannel):
                 return response.json({"status": "ignored"})
             api = BotApi(self.api_url, bot.token)
             sender = f"telegram:{municipality}:{incoming.chat_id}"
+            if not self.limiter.allow(sender):
+                logger.warning("Telegram chat %s sends too many messages; ignored", sender)
+                return response.json({"status": "rate limited"})
             text = await resolve_choice(
                 incoming.text, sender, getattr(request.app.ctx, "agent", None)
             )

@@ -27,6 +27,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.choices import resolve_choice
+from bot.channels.ratelimit import RateLimiter
 from bot.channels.rest import MAX_MESSAGE_LENGTH, REPLY_LAYOUT_KEYS
 from bot.language.registry import settings
 from bot.locales.catalog import load_catalog
@@ -130,6 +131,7 @@ class WidgetInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.allowed_origins)
+        limiter = RateLimiter()
         blueprint = SocketBlueprint(sio, SOCKET_PATH, f"custom_webhook_{type(self).__name__}")
 
         @blueprint.route("/", methods=["GET"], strict_slashes=False)
@@ -168,6 +170,9 @@ class WidgetInput(InputChannel):
                 return
             if len(text) > MAX_MESSAGE_LENGTH:
                 await sio.emit("refused", {"reason": "too long"}, room=sid)
+                return
+            if not limiter.allow(session_id):
+                await sio.emit("refused", {"reason": "too many messages"}, room=sid)
                 return
             agent = getattr(getattr(sio, "sanic_app", None), "ctx", None)
             text = await resolve_choice(text, session_id, getattr(agent, "agent", None))

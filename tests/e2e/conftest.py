@@ -71,6 +71,8 @@ def servers_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("servers")
 
 
+RATE_LIMIT = 25  # messages per sender per minute in the e2e servers
+
 TELEGRAM_BOTS = {
     "kranj": ("111:kranj-token", "kranj-secret"),
     "bolzano": ("222:bolzano-token", "bolzano-secret"),
@@ -106,6 +108,7 @@ def rasa_url(servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi
         **telegram,
         "DATABASE_URL": database_url_e2e,
         "TF_CPP_MIN_LOG_LEVEL": "3",
+        "RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
     }
     bin_dir = Path(sys.executable).parent
     logs = [work / "actions.log", work / "rasa.log"]

@@ -15,6 +15,7 @@ from bot.knowledge.db import make_engine
 from bot.knowledge.sync import sync
 from bot.language.registry import supported_codes
 from bot.locales.catalog import load_catalog
+from tests.e2e.conftest import RATE_LIMIT
 
 pytestmark = pytest.mark.e2e
 
@@ -216,3 +217,17 @@ def test_text_only_client_gets_numbered_choices_and_a_number_picks_one(
     data = yaml.safe_load((knowledge_dir / "kranj.yml").read_text())
     jobs = {f["answer"]["de"] for f in data["faqs"] if f["topic"] == "jobs"}
     assert set(texts(answer)) & jobs, "'2' chose the second topic, work"
+
+
+def test_flooding_sender_gets_429_others_are_served(rasa_url: str) -> None:
+    sender = uuid.uuid4().hex
+    codes = [
+        requests.post(
+            f"{rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": "ok"},
+            timeout=60,
+        ).status_code
+        for _ in range(RATE_LIMIT + 1)
+    ]
+    assert codes[:RATE_LIMIT] == [200] * RATE_LIMIT and codes[-1] == 429
+    assert say(rasa_url, uuid.uuid4().hex, "Hallo"), "another sender is still served"

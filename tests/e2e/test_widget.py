@@ -45,12 +45,21 @@ def page(browser: Browser, rasa_url: str) -> Iterator[Page]:
     context.close()
 
 
+def settle(page: Page, before: int) -> None:
+    """Wait until the bot has answered and no further part of the answer arrives."""
+    page.wait_for_function(f"document.querySelectorAll('.wc-bot').length > {before}")
+    count = -1
+    while count != page.locator(".wc-bot").count():
+        count = page.locator(".wc-bot").count()
+        page.wait_for_timeout(700)
+
+
 def say(page: Page, text: str) -> str:
-    """Type a message, wait for the bot's answer, return its text."""
+    """Type a message, wait for the bot's whole answer, return its first message."""
     before = page.locator(".wc-bot").count()
     page.fill(".wc-form input", text)
     page.press(".wc-form input", "Enter")
-    page.wait_for_function(f"document.querySelectorAll('.wc-bot').length > {before}", timeout=30000)
+    settle(page, before)
     return page.locator(".wc-bot").nth(before).inner_text()
 
 
@@ -61,7 +70,7 @@ def test_german_quick_reply_and_reload(page: Page) -> None:
     assert page.locator(".wc-choice").count() >= 6
     before = page.locator(".wc-bot").count()
     page.locator(".wc-choice", has_text="Arbeit").click()
-    page.wait_for_function(f"document.querySelectorAll('.wc-bot').length > {before}")
+    settle(page, before)
     page.screenshot(path=str(ARTIFACTS / "widget-de.png"))
     shown = page.locator(".wc-msg").count()
     page.reload()
@@ -129,7 +138,7 @@ def test_share_my_location_finds_services_near_it(browser: Browser, rasa_url: st
     say(page, "Where is the nearest pharmacy?")
     before = page.locator(".wc-bot").count()
     page.click(".wc-locate")
-    page.wait_for_function(f"document.querySelectorAll('.wc-bot').length > {before}", timeout=30000)
+    settle(page, before)
     assert "your location" in page.locator(".wc-bot").nth(before).inner_text()
     page.screenshot(path=str(ARTIFACTS / "widget-location.png"))
     context.close()
