@@ -102,6 +102,7 @@
   }
 
   function send(message, shown, extra) {
+    ui.status.textContent = "";
     var metadata = { municipality: municipality, language: language || hint };
     Object.keys(extra || {}).forEach(function (k) { metadata[k] = extra[k]; });
     add({ from: "user", text: shown || message, dir: "auto" });
@@ -178,6 +179,7 @@
     });
     socket.on("session_confirm", function (data) { store.setItem(KEY + "session", data.session_id); });
     socket.on("disconnect", function () { ui.status.textContent = t("disconnected"); });
+    socket.on("refused", function () { ui.status.textContent = t("refused"); });
     socket.on("bot_uttered", function (reply) {
       if (reply.language && reply.language !== language && info(reply.language)) {
         language = reply.language;
