@@ -20,6 +20,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.apology import apology, conversation_language
 from bot.channels.choices import numbered, resolve_choice
 from bot.channels.ratelimit import RateLimiter
 
@@ -99,6 +100,9 @@ class ValidatingRestInput(RestInput):
                 logger.error("Timeout while handling a message from %s", sender)
             except Exception:
                 logger.exception("Failed to handle a message from %s", sender)
+            if not collector.messages:
+                language = await conversation_language(agent, sender or "", metadata)
+                collector.messages.append({"recipient_id": sender, **apology(language)})
             return response.json(collector.messages)
 
         return webhook

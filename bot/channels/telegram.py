@@ -27,6 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.apology import apology, conversation_language
 from bot.channels.choices import numbered, resolve_choice
 from bot.channels.ratelimit import RateLimiter
 
@@ -143,8 +144,10 @@ class TelegramOutput(OutputChannel):
 
     def __init__(self, api: BotApi, chat_id: int) -> None:
         self._api, self._chat_id = api, chat_id
+        self.sent = 0
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        self.sent += 1
         await self._api.call("sendMessage", {"chat_id": self._chat_id, "text": text})
 
     async def send_text_with_buttons(
@@ -156,6 +159,7 @@ class TelegramOutput(OutputChannel):
             await self.send_text_message(recipient_id, numbered(text, buttons, language))
             return
         payload = {"chat_id": self._chat_id, "text": text, "reply_markup": keyboard}
+        self.sent += 1
         await self._api.call("sendMessage", payload)
 
 
@@ -212,15 +216,20 @@ class MunicipalTelegramInput(InputChannel):
                 await api.call(
                     "answerCallbackQuery", {"callback_query_id": incoming.callback_query_id}
                 )
+            output = TelegramOutput(api, incoming.chat_id)
             await on_new_message(
                 UserMessage(
                     text,
-                    TelegramOutput(api, incoming.chat_id),
+                    output,
                     sender,
                     input_channel=self.name(),
                     metadata=incoming.metadata,
                 )
             )
+            if not output.sent:
+                agent = getattr(request.app.ctx, "agent", None)
+                language = await conversation_language(agent, sender, incoming.metadata)
+                await output.send_text_message(sender, apology(language)["text"])
             return response.json({"status": "ok"})
 
         return webhook

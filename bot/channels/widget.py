@@ -26,6 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.channels.apology import apology, conversation_language
 from bot.channels.choices import resolve_choice
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.rest import MAX_MESSAGE_LENGTH, REPLY_LAYOUT_KEYS
@@ -94,8 +95,10 @@ class WidgetOutput(OutputChannel):
 
     def __init__(self, sio: AsyncServer, session_id: str) -> None:
         self._sio, self._session_id = sio, session_id
+        self.sent = 0
 
-    async def _emit(self, message: Dict[str, Any]) -> None:
+    async def emit(self, message: Dict[str, Any]) -> None:
+        self.sent += 1
         await self._sio.emit("bot_uttered", message, room=self._session_id)
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
@@ -108,10 +111,10 @@ class WidgetOutput(OutputChannel):
             ]
         reply.update({k: message[k] for k in REPLY_LAYOUT_KEYS if message.get(k)})
         if reply["text"] or buttons:
-            await self._emit(reply)
+            await self.emit(reply)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._emit({"text": text})
+        await self.emit({"text": text})
 
 
 class WidgetInput(InputChannel):
@@ -176,15 +179,17 @@ class WidgetInput(InputChannel):
                 return
             agent = getattr(getattr(sio, "sanic_app", None), "ctx", None)
             text = await resolve_choice(text, session_id, getattr(agent, "agent", None))
+            output = WidgetOutput(sio, session_id)
+            metadata = clean_metadata(data.get("metadata"))
             await on_new_message(
-                UserMessage(
-                    text,
-                    WidgetOutput(sio, session_id),
-                    session_id,
-                    input_channel=self.name(),
-                    metadata=clean_metadata(data.get("metadata")),
-                )
+                UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata)
             )
+            if not output.sent:
+                agent = getattr(getattr(sio, "sanic_app", None), "ctx", None)
+                language = await conversation_language(
+                    getattr(agent, "agent", None), session_id, metadata
+                )
+                await output.emit(apology(language))
 
         @blueprint.listener("after_server_start")
         async def remember_app(app: Any, loop: Any) -> None:
