@@ -16,7 +16,7 @@ from bot.answers.categories import category_in_text
 from bot.answers.localise import localise
 from bot.answers.location import Origin, resolve_origin
 from bot.answers.opening import opening_status
-from bot.answers.services import Nearby, nearest, osm_link
+from bot.answers.services import Nearby, osm_link
 from bot.knowledge.holidays import is_public_holiday
 from bot.knowledge.schema import CATEGORIES, Municipality
 from bot.locales.catalog import phrase
@@ -86,21 +86,26 @@ class ActionFindService(MunicipalityAction):
         language: str,
     ) -> None:
         """Nothing here: the nearest in a neighbouring municipality, else the office."""
-        outside = self.repository.services_outside(municipality.id)
-        towns = {id(service): town for town, service in outside}
-        found = nearest([s for _, s in outside], category, origin.lat, origin.lon, limit=1)
+        best: Optional[tuple[Nearby, Municipality]] = None
+        for town in self.repository.municipalities():
+            if town.id == municipality.id:
+                continue
+            index = self.repository.service_index(town.id)
+            for item in index.nearest(category, origin.lat, origin.lon, limit=1):
+                if best is None or item.distance_km < best[0].distance_km:
+                    best = (item, town)
         here = municipality_name(municipality, language)
-        if not found:
+        if best is None:
             dispatcher.utter_message(response="utter_service_none", municipality_name=here)
             utter_contact(dispatcher, municipality, language)
             return
-        town = towns[id(found[0].service)]
+        item, town = best
         dispatcher.utter_message(
             response="utter_service_elsewhere",
             municipality_name=here,
             other_municipality=municipality_name(town, language),
         )
-        self._utter_item(dispatcher, found[0], town, language)
+        self._utter_item(dispatcher, item, town, language)
 
     @staticmethod
     def _origin_name(origin: Origin, municipality: Municipality, language: str) -> str:

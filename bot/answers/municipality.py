@@ -24,12 +24,13 @@ def find_municipality(text: str, municipalities: List[Municipality]) -> Optional
     """The municipality whose id or name (in any language) the text mentions. Words in
     another script are also compared in Latin transliteration, allowing case endings
     ("у Крані", "в Больцано")."""
-    words = f" {normalise(text)} "
+    normalised = normalise(text)
+    words = f" {normalised} "
     for municipality in municipalities:
         names = {municipality.id, *municipality.name.values()}
         if any(f" {normalise(name)} " in words for name in names):
             return municipality
-    foreign = [w for w in normalise(text).split() if not w.isascii()]
+    foreign = [w for w in normalised.split() if not w.isascii()]
     latin = [token for word in foreign for token in _latin(word)]
     for municipality in municipalities:
         names = {n for name in {municipality.id, *municipality.name.values()} for n in _latin(name)}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from bot.geo import EARTH_RADIUS_KM, haversine_km
+from bot.geo import EARTH_RADIUS_KM
 from bot.knowledge.schema import Service
 
 
@@ -17,25 +16,6 @@ from bot.knowledge.schema import Service
 class Nearby:
     service: Service
     distance_km: float
-
-
-def _distances(services: Iterable[Service], category: str, lat: float, lon: float) -> list[Nearby]:
-    return [
-        Nearby(service, haversine_km(lat, lon, service.lat, service.lon))
-        for service in services
-        if category in service.categories
-    ]
-
-
-def nearest(
-    services: Iterable[Service], category: str, lat: float, lon: float, limit: int = 3
-) -> list[Nearby]:
-    """The `limit` nearest services in `category`, closest first."""
-    return heapq.nsmallest(limit, _distances(services, category, lat, lon), key=_by_distance)
-
-
-def _by_distance(item: Nearby) -> float:
-    return item.distance_km
 
 
 class ServiceIndex:
@@ -63,12 +43,15 @@ class ServiceIndex:
         if chosen is None:
             return np.empty(0, dtype=np.int64), np.empty(0)
         phi, lam = math.radians(lat), math.radians(lon)
-        d_phi, d_lam = self._lat[chosen] - phi, self._lon[chosen] - lam
-        a = (
-            np.sin(d_phi / 2) ** 2
-            + math.cos(phi) * np.cos(self._lat[chosen]) * np.sin(d_lam / 2) ** 2
-        )
+        lats = self._lat[chosen]
+        d_phi, d_lam = lats - phi, self._lon[chosen] - lam
+        a = np.sin(d_phi / 2) ** 2 + math.cos(phi) * np.cos(lats) * np.sin(d_lam / 2) ** 2
         return chosen, 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+
+    def nearest(self, category: str, lat: float, lon: float, limit: int = 3) -> list[Nearby]:
+        """The `limit` nearest services in `category`, closest first."""
+        chosen, km = self._ranked(category, lat, lon)
+        return self._nearby(chosen, km, _smallest(km, limit))
 
     def nearest_for(
         self, category: str, lat: float, lon: float, language: str, limit: int = 3
@@ -76,20 +59,23 @@ class ServiceIndex:
         """The `limit` nearest; if none of them has staff speaking `language`, the nearest
         one that does is added as well."""
         chosen, km = self._ranked(category, lat, lon)
-        if not len(chosen):
-            return []
-        top = np.argsort(km)[:limit] if len(km) <= limit else _smallest(km, limit)
-        shown = [Nearby(self.services[chosen[i]], float(km[i])) for i in top]
-        if any(language in item.service.languages for item in shown):
+        shown = self._nearby(chosen, km, _smallest(km, limit))
+        if not shown or any(language in item.service.languages for item in shown):
             return shown
         speaks = self._speaks.get(language)
         if speaks is not None and speaks[chosen].any():
             best = int(np.argmin(np.where(speaks[chosen], km, np.inf)))
-            shown.append(Nearby(self.services[chosen[best]], float(km[best])))
+            shown += self._nearby(chosen, km, [best])
         return shown
+
+    def _nearby(self, chosen: np.ndarray, km: np.ndarray, positions: Any) -> list[Nearby]:
+        return [Nearby(self.services[chosen[i]], float(km[i])) for i in positions]
 
 
 def _smallest(values: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the `count` smallest values, smallest first."""
+    if len(values) <= count:
+        return np.argsort(values)
     part = np.argpartition(values, count)[:count]
     return part[np.argsort(values[part])]
 

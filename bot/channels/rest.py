@@ -20,8 +20,8 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.apology import apology, conversation_language
-from bot.channels.choices import numbered, resolve_choice
+from bot.channels.choices import numbered
+from bot.channels.delivery import apologise_if_silent, pass_on
 from bot.channels.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,10 @@ class LayoutCollectingOutputChannel(CollectingOutputChannel):
     def __init__(self, text_only: bool = False) -> None:
         super().__init__()
         self.text_only = text_only
+
+    @property
+    def sent(self) -> int:
+        return len(self.messages)
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         first_new = len(self.messages)
@@ -88,21 +92,22 @@ class ValidatingRestInput(RestInput):
                     {"error": "Too many messages; please wait a minute."}, status=429
                 )
             agent = getattr(request.app.ctx, "agent", None)
-            text = await resolve_choice(text or "", sender, agent) if sender else text
             collector = LayoutCollectingOutputChannel(bool((metadata or {}).get("text_only")))
             try:
-                await on_new_message(
-                    UserMessage(
-                        text, collector, sender, input_channel=self.name(), metadata=metadata
-                    )
+                await pass_on(
+                    on_new_message,
+                    agent,
+                    text or "",
+                    collector,
+                    sender or "",
+                    self.name(),
+                    metadata,
                 )
             except CancelledError:
                 logger.error("Timeout while handling a message from %s", sender)
             except Exception:
                 logger.exception("Failed to handle a message from %s", sender)
-            if not collector.messages:
-                language = await conversation_language(agent, sender or "", metadata)
-                collector.messages.append({"recipient_id": sender, **apology(language)})
+            await apologise_if_silent(agent, collector, sender or "", metadata)
             return response.json(collector.messages)
 
         return webhook

@@ -27,8 +27,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.apology import apology, conversation_language
-from bot.channels.choices import numbered, resolve_choice
+from bot.channels.choices import numbered
+from bot.channels.delivery import apologise_if_silent, pass_on
 from bot.channels.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -209,27 +209,16 @@ class MunicipalTelegramInput(InputChannel):
             if not self.limiter.allow(sender):
                 logger.warning("Telegram chat %s sends too many messages; ignored", sender)
                 return response.json({"status": "rate limited"})
-            text = await resolve_choice(
-                incoming.text, sender, getattr(request.app.ctx, "agent", None)
-            )
+            agent = getattr(request.app.ctx, "agent", None)
             if incoming.callback_query_id:
                 await api.call(
                     "answerCallbackQuery", {"callback_query_id": incoming.callback_query_id}
                 )
             output = TelegramOutput(api, incoming.chat_id)
-            await on_new_message(
-                UserMessage(
-                    text,
-                    output,
-                    sender,
-                    input_channel=self.name(),
-                    metadata=incoming.metadata,
-                )
+            await pass_on(
+                on_new_message, agent, incoming.text, output, sender, self.name(), incoming.metadata
             )
-            if not output.sent:
-                agent = getattr(request.app.ctx, "agent", None)
-                language = await conversation_language(agent, sender, incoming.metadata)
-                await output.send_text_message(sender, apology(language)["text"])
+            await apologise_if_silent(agent, output, sender, incoming.metadata)
             return response.json({"status": "ok"})
 
         return webhook

@@ -26,8 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels.apology import apology, conversation_language
-from bot.channels.choices import resolve_choice
+from bot.channels.delivery import apologise_if_silent, pass_on
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.rest import MAX_MESSAGE_LENGTH, REPLY_LAYOUT_KEYS
 from bot.language.registry import settings
@@ -177,19 +176,11 @@ class WidgetInput(InputChannel):
             if not limiter.allow(session_id):
                 await sio.emit("refused", {"reason": "too many messages"}, room=sid)
                 return
-            agent = getattr(getattr(sio, "sanic_app", None), "ctx", None)
-            text = await resolve_choice(text, session_id, getattr(agent, "agent", None))
+            agent = getattr(getattr(getattr(sio, "sanic_app", None), "ctx", None), "agent", None)
             output = WidgetOutput(sio, session_id)
             metadata = clean_metadata(data.get("metadata"))
-            await on_new_message(
-                UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata)
-            )
-            if not output.sent:
-                agent = getattr(getattr(sio, "sanic_app", None), "ctx", None)
-                language = await conversation_language(
-                    getattr(agent, "agent", None), session_id, metadata
-                )
-                await output.emit(apology(language))
+            await pass_on(on_new_message, agent, text, output, session_id, self.name(), metadata)
+            await apologise_if_silent(agent, output, session_id, metadata)
 
         @blueprint.listener("after_server_start")
         async def remember_app(app: Any, loop: Any) -> None:

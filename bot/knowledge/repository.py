@@ -70,17 +70,3 @@ class KnowledgeRepository:
         index = ServiceIndex(self.services(municipality_id))
         self._indexes[municipality_id] = (digest, index)
         return index
-
-    def services_outside(self, municipality_id: str) -> list[tuple[Municipality, Service]]:
-        """Services of every other municipality, with their municipality."""
-        with Session(self._engine) as session:
-            towns = {
-                row.id: Municipality.parse_obj(row.data)
-                for row in session.scalars(
-                    select(MunicipalityRow).where(MunicipalityRow.id != municipality_id)
-                )
-            }
-            rows = session.scalars(
-                select(ServiceRow).where(ServiceRow.municipality_id != municipality_id)
-            )
-            return [(towns[r.municipality_id], Service.parse_obj(r.data)) for r in rows]

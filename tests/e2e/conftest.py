@@ -86,19 +86,41 @@ def fake_telegram() -> Iterator[FakeBotApi]:
     api.close()
 
 
-@pytest.fixture(scope="session")
-def rasa_url(servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi) -> Iterator[str]:
+def model_path() -> str:
+    """The model `make test` trained (MODEL_PATH); the e2e tests fail without it."""
     model = os.environ.get("MODEL_PATH")
     if not model:
         pytest.fail("MODEL_PATH is not set: run the e2e tests through `make test`")
-    work = servers_dir
+    return str(PROJECT_DIR / model)
+
+
+def rasa_command(work: Path, port: int, actions_port: int) -> list[str]:
+    """`rasa run` on `port` with the project's endpoints, except the action server's port
+    and a conversation database of its own in `work`."""
     endpoints = work / "endpoints.yml"
     endpoints.write_text(
         (PROJECT_DIR / "endpoints.yml")
         .read_text()
-        .replace("localhost:5055", f"localhost:{ACTIONS_PORT}")
+        .replace("localhost:5055", f"localhost:{actions_port}")
         .replace("db: var/tracker.db", f"db: {work / 'tracker.db'}")
     )
+    return [
+        str(Path(sys.executable).parent / "rasa"),
+        "run",
+        "--model",
+        model_path(),
+        "--port",
+        str(port),
+        "--credentials",
+        str(PROJECT_DIR / "credentials.yml"),
+        "--endpoints",
+        str(endpoints),
+    ]
+
+
+@pytest.fixture(scope="session")
+def rasa_url(servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi) -> Iterator[str]:
+    work = servers_dir
     telegram = {"TELEGRAM_API_URL": fake_telegram.url, "TELEGRAM_MUNICIPALITIES": "kranj,bolzano"}
     for municipality, (token, secret) in TELEGRAM_BOTS.items():
         telegram[f"TELEGRAM_TOKEN_{municipality.upper()}"] = token
@@ -122,18 +144,7 @@ def rasa_url(servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi
             "--actions",
             "actions",
         ],
-        [
-            str(bin_dir / "rasa"),
-            "run",
-            "--model",
-            str(PROJECT_DIR / model),
-            "--port",
-            str(RASA_PORT),
-            "--credentials",
-            str(PROJECT_DIR / "credentials.yml"),
-            "--endpoints",
-            str(endpoints),
-        ],
+        rasa_command(work, RASA_PORT, ACTIONS_PORT),
     ]
     processes = [
         subprocess.Popen(

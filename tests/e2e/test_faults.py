@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 
 from bot import PROJECT_DIR
 from bot.locales.catalog import load_catalog
-from tests.e2e.conftest import _free_port, _wait
+from tests.e2e.conftest import _free_port, _wait, rasa_command
 
 pytestmark = pytest.mark.e2e
 
@@ -22,32 +20,11 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def rasa_without_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Rasa server whose action server is down (nothing listens on its port)."""
-    model = os.environ.get("MODEL_PATH")
-    if not model:
-        pytest.fail("MODEL_PATH is not set: run the e2e tests through `make test`")
     work = tmp_path_factory.mktemp("no-actions")
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(
-        (PROJECT_DIR / "endpoints.yml")
-        .read_text()
-        .replace("localhost:5055", f"localhost:{_free_port()}")
-        .replace("db: var/tracker.db", f"db: {work / 'tracker.db'}")
-    )
     port = _free_port()
     log = work / "rasa.log"
     process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "rasa"),
-            "run",
-            "--model",
-            str(PROJECT_DIR / model),
-            "--port",
-            str(port),
-            "--credentials",
-            str(PROJECT_DIR / "credentials.yml"),
-            "--endpoints",
-            str(endpoints),
-        ],
+        rasa_command(work, port, actions_port=_free_port()),  # nothing listens there
         cwd=PROJECT_DIR,
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
         stdout=log.open("w"),

@@ -1,0 +1,46 @@
+"""What every channel does around Rasa's handling of one message: a bare number picks a
+button the bot just offered, and a message that got no reply at all gets an apology in the
+user's language (see apology.py)."""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Dict, Optional, Protocol
+
+from rasa.core.channels.channel import UserMessage
+
+from bot.channels.apology import apology, conversation_language
+from bot.channels.choices import resolve_choice
+
+
+class CountingOutput(Protocol):
+    """An output channel that knows how many replies it has sent."""
+
+    @property
+    def sent(self) -> int: ...
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None: ...
+
+
+async def pass_on(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    agent: Any,
+    text: str,
+    output: Any,
+    sender: str,
+    channel: str,
+    metadata: Optional[Dict[str, Any]],
+) -> None:
+    """Hand the message to Rasa, with a numbered choice turned into its button's payload."""
+    text = await resolve_choice(text, sender, agent)
+    await on_new_message(
+        UserMessage(text, output, sender, input_channel=channel, metadata=metadata)
+    )
+
+
+async def apologise_if_silent(
+    agent: Any, output: CountingOutput, sender: str, metadata: Optional[Dict[str, Any]]
+) -> None:
+    """Send the technical-problem reply if the message got no reply at all."""
+    if not output.sent:
+        language = await conversation_language(agent, sender, metadata)
+        await output.send_response(sender, apology(language))
