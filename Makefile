@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup knowledge model run test lint unit bench lock clean
+.PHONY: setup knowledge model run production test lint unit bench lock clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,10 @@ model: setup  ## train only when config.yml, domain.yml or data/ changed
 
 run: knowledge model  ## start the action server (:5055) and Rasa (:5005)
 	scripts/run.sh
+
+production: setup  ## PostgreSQL + Redis + action server + 2 Rasa instances (:5005, :5006)
+	$(PY) -m bot knowledge validate
+	$(PY) -m bot production --instances $${RASA_INSTANCES:-2}
 
 lint: setup
 	ruff check bot actions tests scripts benchmarks

@@ -1,10 +1,12 @@
-"""Command line: `python -m bot knowledge validate|sync|schema`, `python -m bot privacy purge`."""
+"""Command line: `python -m bot knowledge validate|sync|schema`, `python -m bot privacy purge`,
+`python -m bot production`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Sequence
 
@@ -79,6 +81,57 @@ def _purge(args: argparse.Namespace) -> int:
     return 0
 
 
+PURGE_EVERY_SECONDS = 3600
+
+
+def forget_old_conversations(tracker_url: str) -> None:
+    """Delete conversations older than the retention the privacy notice names."""
+    from bot.privacy import purge, retention_days
+
+    report = purge(tracker_url, retention_days() * 86400)
+    print(f"Privacy: deleted {report.events} events older than {retention_days()} days.")
+
+
+def _production(args: argparse.Namespace) -> int:
+    import signal
+    import subprocess
+
+    from bot.cluster import Cluster
+
+    model = subprocess.run(
+        [str(PROJECT_DIR / "scripts" / "train-if-stale.sh")],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_DIR,
+    ).stdout.strip()
+    ports = [args.port + number for number in range(args.instances)]
+    cluster = Cluster(work=Path(args.work).resolve(), model=model, rasa_ports=ports)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(f"Starting {args.instances} Rasa instances, the action server, PostgreSQL and Redis ...")
+    cluster.start()
+    try:
+        print("Production profile ready (logs in " + str(cluster.work) + "):")
+        for url in cluster.urls():
+            print(f"  Rasa instance  {url}   (REST: {url}/webhooks/rest/webhook)")
+        print(f"  Actions        {cluster.environment['ACTION_SERVER_URL']}")
+        print("Put a reverse proxy in front (docs/operations.md). Press Ctrl-C to stop.")
+        forget_old_conversations(cluster.env["TRACKER_DB_URL"])
+        last_purge = time.monotonic()
+        while all(process.poll() is None for process in cluster.processes.values()):
+            time.sleep(1)
+            if time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
+                forget_old_conversations(cluster.env["TRACKER_DB_URL"])
+                last_purge = time.monotonic()
+        print("A server stopped; see the logs.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        print("Stopping ...")
+        cluster.stop()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     groups = parser.add_subparsers(dest="group", required=True)
@@ -103,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--older-than", required=True, help="an age like 30d, 12h or 90m")
     purge.add_argument("--tracker-url", default=None, help="default: endpoints.yml's store")
     purge.set_defaults(run=_purge)
+    production = groups.add_parser(
+        "production", help="PostgreSQL + Redis + action server + several Rasa instances"
+    )
+    production.add_argument("--instances", type=int, default=2, help="Rasa instances (2)")
+    production.add_argument("--port", type=int, default=5005, help="first instance's port")
+    production.add_argument("--work", default=str(PROJECT_DIR / "var" / "production"))
+    production.set_defaults(run=_production)
     return parser
 
 

@@ -9,6 +9,7 @@ whose events are all older disappears. Run it daily from cron or a systemd timer
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -22,6 +23,14 @@ from bot import PROJECT_DIR
 
 _AGE = re.compile(r"^(\d+)([dhm])$")
 _SECONDS = {"d": 86400, "h": 3600, "m": 60}
+DEFAULT_RETENTION_DAYS = 30
+
+
+def retention_days() -> int:
+    """`PRIVACY_RETENTION_DAYS`: the age at which the operator's scheduled
+    `python -m bot privacy purge --older-than <N>d` deletes conversations (docs/operations.md)."""
+    raw = os.environ.get("PRIVACY_RETENTION_DAYS", "")
+    return int(raw) if raw.strip().isdigit() and int(raw) > 0 else DEFAULT_RETENTION_DAYS
 
 
 def parse_age(value: str) -> float:

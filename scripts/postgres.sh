@@ -32,10 +32,13 @@ case "$command" in
     fi
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
-    as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+    # a folder that already holds a cluster keeps its data (make production restarts)
+    [ -d "$dir/data" ] || as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-    as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres knowledge
+    as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc \
+      "SELECT 1 FROM pg_database WHERE datname = 'knowledge'" | grep -q 1 ||
+      as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres knowledge
     echo "postgresql://postgres@127.0.0.1:$port/knowledge"
     ;;
   stop)

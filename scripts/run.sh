@@ -4,6 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 model=$(scripts/train-if-stale.sh)
 mkdir -p var/log
+# Conversations older than the privacy notice says are deleted at every start (and daily by
+# cron in a long-running deployment, docs/operations.md).
+python -m bot privacy purge --older-than "${PRIVACY_RETENTION_DAYS:-30}d"
+# REST answers browsers only from the origins in CORS_ORIGINS (comma-separated); none by default.
+cors=()
+if [ -n "${CORS_ORIGINS:-}" ]; then IFS=',' read -ra origins <<< "$CORS_ORIGINS"; cors=(--cors "${origins[@]}"); fi
 pids=()
 stop() {
   trap - INT TERM EXIT
@@ -16,7 +22,7 @@ rasa run actions --port 5055 --actions actions > var/log/actions.log 2>&1 &
 pids+=($!)
 # No --enable-api: Rasa's HTTP API can change conversations and has no token by default.
 rasa run --model "$model" --port 5005 \
-  --credentials credentials.yml --endpoints endpoints.yml > var/log/rasa.log 2>&1 &
+  --credentials credentials.yml --endpoints endpoints.yml "${cors[@]}" > var/log/rasa.log 2>&1 &
 pids+=($!)
 echo "Starting (logs in var/log/) ..."
 for _ in $(seq 1 180); do

@@ -27,10 +27,13 @@ from bot.channels.ratelimit import RateLimiter
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_LENGTH = int(os.environ.get("MAX_MESSAGE_LENGTH", "2000"))
+MAX_BODY_BYTES = 64 * 1024  # a message, its metadata and JSON escapes fit many times over
 REPLY_LAYOUT_KEYS = ("language", "direction")
 
 
 def _body(request: Request) -> Dict[str, Any]:
+    if len(request.body or b"") > MAX_BODY_BYTES:
+        raise InvalidUsage(f"The request body is larger than {MAX_BODY_BYTES} bytes.")
     try:
         body = request.json
     except Exception as error:  # sanic raises its own parse errors
@@ -84,9 +87,12 @@ class ValidatingRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            sender = await self._extract_sender(request)
-            text = self._extract_message(request)
-            metadata = self.get_metadata(request)
+            try:
+                sender = await self._extract_sender(request)
+                text = self._extract_message(request)
+                metadata = self.get_metadata(request)
+            except InvalidUsage as refused:
+                return response.json({"error": str(refused)}, status=400)
             if not self.limiter.allow(sender or ""):
                 return response.json(
                     {"error": "Too many messages; please wait a minute."}, status=429
@@ -120,8 +126,8 @@ class ValidatingRestInput(RestInput):
 
     def _extract_message(self, req: Request) -> Optional[str]:
         message = _body(req).get("message")
-        if not isinstance(message, str):
-            raise InvalidUsage("'message' must be text.")
+        if not isinstance(message, str) or not message.strip():
+            raise InvalidUsage("'message' must be a non-empty text.")
         if len(message) > MAX_MESSAGE_LENGTH:
             raise InvalidUsage(f"'message' is longer than {MAX_MESSAGE_LENGTH} characters.")
         return message
@@ -130,4 +136,17 @@ class ValidatingRestInput(RestInput):
         metadata = _body(request).get("metadata")
         if metadata is not None and not isinstance(metadata, dict):
             raise InvalidUsage("'metadata' must be a JSON object.")
+        if metadata and "location" in metadata and not _is_location(metadata["location"]):
+            raise InvalidUsage("'metadata.location' must be {\"lat\": number, \"lon\": number}.")
         return metadata
+
+
+def _is_location(value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    lat, lon = value.get("lat"), value.get("lon")
+    if isinstance(lat, bool) or isinstance(lon, bool):
+        return False
+    if not isinstance(lat, (int, float)) or not isinstance(lon, (int, float)):
+        return False
+    return -90 <= lat <= 90 and -180 <= lon <= 180

@@ -37,6 +37,8 @@ DEFAULT_API_URL = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for inline button data
 FIND_SERVICE_PAYLOAD = "/find_service"
+# Telegram's standard commands (shown in the client's menu) and the intents they stand for.
+COMMANDS = {"/start": "/greet", "/help": "/help", "/privacy": "/ask_privacy"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,12 @@ def _language_hint(sender: Mapping[str, Any]) -> Dict[str, Any]:
     return {"language": code} if code else {}
 
 
+def _command_to_intent(text: str) -> str:
+    """`/privacy` or `/privacy@town_bot` -> `/ask_privacy`; other texts unchanged."""
+    command = text.strip().split(maxsplit=1)[0].split("@", 1)[0].lower()
+    return COMMANDS.get(command, text)
+
+
 def parse_update(update: Mapping[str, Any], municipality: str) -> Optional[Incoming]:
     """A text, a shared location or a pressed button; None for anything else."""
     base: Dict[str, Any] = {"municipality": municipality}
@@ -101,7 +109,7 @@ def parse_update(update: Mapping[str, Any], municipality: str) -> Optional[Incom
         coordinates = {"lat": location.get("latitude"), "lon": location.get("longitude")}
         return Incoming(chat_id, FIND_SERVICE_PAYLOAD, {**metadata, "location": coordinates})
     if isinstance(message.get("text"), str) and message["text"].strip():
-        return Incoming(chat_id, message["text"], metadata)
+        return Incoming(chat_id, _command_to_intent(message["text"]), metadata)
     return None
 
 

@@ -231,3 +231,21 @@ def test_flooding_sender_gets_429_others_are_served(rasa_url: str) -> None:
     ]
     assert codes[:RATE_LIMIT] == [200] * RATE_LIMIT and codes[-1] == 429
     assert say(rasa_url, uuid.uuid4().hex, "Hallo"), "another sender is still served"
+
+
+@pytest.mark.parametrize(
+    "code, question",
+    [
+        ("de", "Was speichert ihr eigentlich über mich?"),
+        ("uk", "Які дані ви зберігаєте про мене?"),
+        ("ar", "ماذا تحفظون من معلوماتي؟"),
+        ("tr", "Benim hakkımda hangi bilgileri saklıyorsunuz?"),
+    ],
+)
+def test_privacy_notice_in_the_users_language(rasa_url: str, code: str, question: str) -> None:
+    replies = say(rasa_url, uuid.uuid4().hex, question, municipality="kranj")
+    expected = load_catalog(code)["responses"]["utter_privacy"][0]["text"]
+    assert replies[0]["language"] == code
+    assert replies[0]["text"] == expected.replace("{retention_days}", "30")
+    handoff = load_catalog(code)["responses"]["utter_privacy"][0]["buttons"][0]
+    assert [b["title"] for b in replies[0]["buttons"]] == [handoff]

@@ -11,6 +11,7 @@ import pytest
 import requests
 import yaml
 
+from bot.locales.catalog import load_catalog
 from tests.e2e.conftest import TELEGRAM_BOTS
 from tests.e2e.fake_telegram import FakeBotApi
 
@@ -134,3 +135,11 @@ def test_unknown_bot_and_malformed_body(rasa_url: str) -> None:
         timeout=30,
     )
     assert bad.status_code == 400
+
+
+def test_privacy_command_shows_the_notice(rasa_url: str, fake_telegram: FakeBotApi) -> None:
+    chat = next(_chat_ids)
+    assert post_update(rasa_url, "kranj", text_update(chat, "/privacy", "fa")).status_code == 200
+    notice = load_catalog("fa")["responses"]["utter_privacy"][0]["text"]
+    sent = replies(fake_telegram, "kranj", chat)
+    assert sent and sent[0]["text"] == notice.replace("{retention_days}", "30")

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot import PROJECT_DIR
+from bot.locales.catalog import load_catalog
 
 pytestmark = pytest.mark.e2e
 
@@ -99,6 +100,20 @@ def test_ukrainian_and_language_picker(page: Page) -> None:
     page.wait_for_function("document.querySelector('.wc-panel').lang === 'fr'")
     assert page.inner_text(".wc-send") == "Envoyer", "switched without reloading"
     page.screenshot(path=str(ARTIFACTS / "widget-uk-fr.png"))
+
+
+def test_privacy_link_shows_the_notice_in_the_chosen_language(page: Page) -> None:
+    before = page.locator(".wc-bot").count()
+    page.select_option(".wc-language", "sl")
+    settle(page, before)  # the bot confirms the switch
+    assert page.inner_text(".wc-privacy") == load_catalog("sl")["phrases"]["widget_privacy"]
+    before = page.locator(".wc-bot").count()
+    page.click(".wc-privacy")
+    settle(page, before)
+    notice = load_catalog("sl")["responses"]["utter_privacy"][0]["text"]
+    shown = page.locator(".wc-bot").nth(before).inner_text()
+    assert notice.replace("{retention_days}", "30").split(".")[0] in shown
+    page.screenshot(path=str(ARTIFACTS / "widget-sl-privacy.png"))
 
 
 def test_markup_is_shown_as_text_never_run(page: Page) -> None:

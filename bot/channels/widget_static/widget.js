@@ -69,6 +69,7 @@
     ui.input.setAttribute("aria-label", t("placeholder"));
     ui.send.textContent = t("send");
     ui.locate.textContent = t("share_location");
+    ui.privacy.textContent = t("privacy");
     ui.pickerLabel.textContent = t("language");
     ui.picker.value = entry.code;
   }
@@ -130,13 +131,17 @@
     ui.input = el("input", { type: "text", maxlength: "2000", autocomplete: "off", dir: "auto" });
     ui.send = el("button", { type: "submit", "class": "wc-send" });
     ui.locate = el("button", { type: "button", "class": "wc-locate" });
+    ui.privacy = el("button", { type: "button", "class": "wc-privacy" });
     form.appendChild(ui.input);
     form.appendChild(ui.send);
     ui.panel.appendChild(header);
     ui.panel.appendChild(ui.log);
     ui.panel.appendChild(ui.status);
     ui.panel.appendChild(form);
-    ui.panel.appendChild(ui.locate);
+    var tools = el("div", { "class": "wc-tools" });
+    tools.appendChild(ui.locate);
+    tools.appendChild(ui.privacy);
+    ui.panel.appendChild(tools);
     document.body.appendChild(ui.launcher);
     document.body.appendChild(ui.panel);
 
@@ -166,6 +171,7 @@
         send("/find_service", t("location_shared"), { location: where });
       }, function () { ui.status.textContent = t("location_denied"); }, { timeout: 10000 });
     });
+    ui.privacy.addEventListener("click", function () { send("/ask_privacy", t("privacy")); });
     transcript.forEach(render);
     applyLanguage();
     if (startOpen) { toggle(true); }

@@ -21,6 +21,22 @@ def test_text_with_language_hint_and_municipality() -> None:
     assert incoming.metadata == {"municipality": "kranj", "language": "uk"}
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("/privacy", "/ask_privacy"),
+        ("/privacy@kranj_welcome_bot", "/ask_privacy"),
+        ("/start", "/greet"),
+        ("/help", "/help"),
+        ("/unknown", "/unknown"),
+        ("privacy please", "privacy please"),
+    ],
+)
+def test_standard_commands_become_intents(text: str, expected: str) -> None:
+    incoming = parse_update({"message": {"chat": {"id": 7}, "text": text}}, "kranj")
+    assert incoming is not None and incoming.text == expected
+
+
 def test_location_becomes_a_lookup_with_coordinates() -> None:
     update = {"message": {"chat": {"id": 7}, "location": {"latitude": 46.2, "longitude": 14.3}}}
     incoming = parse_update(update, "kranj")

@@ -1,0 +1,208 @@
+"""Start the production profile on one host: PostgreSQL, Redis, the action server and several
+Rasa instances sharing them (`make production`, the load tests and `make bench` use this).
+
+Servers given by the environment (`TRACKER_DB_URL`, `DATABASE_URL`, `REDIS_HOST`) are used as
+they are; whatever is missing is started here from Debian's packages, with its files under
+the work folder. Each process is a child of this one and stops with it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+from sqlalchemy import create_engine, text
+
+from bot import PROJECT_DIR
+
+SCRIPTS = PROJECT_DIR / "scripts"
+PRODUCTION_ENDPOINTS = PROJECT_DIR / "endpoints.production.yml"
+READY_SECONDS = 300
+
+
+def free_port() -> int:
+    """A port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def _create_database(server_url: str, name: str) -> str:
+    """Create database `name` on the server unless it exists; return its URL."""
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT", future=True)
+    with engine.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@dataclass
+class Cluster:
+    """The processes of one deployment. `start()` brings them up, `stop()` takes them down."""
+
+    work: Path
+    model: str
+    rasa_ports: list[int]
+    actions_port: int = field(default_factory=free_port)
+    action_workers: int = 2
+    env: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    _owned: list[tuple[str, Path]] = field(default_factory=list)
+
+    # -- backing services ------------------------------------------------------------------
+
+    def _start_service(self, script: str, name: str) -> str:
+        folder = self.work / name
+        started = subprocess.run(
+            [str(SCRIPTS / script), "start", str(folder), str(free_port())],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if started.returncode != 0:
+            raise RuntimeError(f"{name} did not start: {started.stderr.strip()[-2000:]}")
+        self._owned.append((script, folder))
+        return started.stdout.strip().splitlines()[-1]
+
+    def _backing_services(self) -> None:
+        """Fill the environment with the databases and Redis, starting local ones if unset."""
+        given = {**os.environ, **self.env}
+        if not (given.get("TRACKER_DB_URL") and given.get("DATABASE_URL")):
+            server = self._start_service("postgres.sh", "postgres")
+            self.env.setdefault("TRACKER_DB_URL", _create_database(server, "tracker"))
+            self.env.setdefault("DATABASE_URL", _create_database(server, "knowledge"))
+        if not given.get("REDIS_HOST"):
+            address = urlsplit(self._start_service("redis.sh", "redis"))
+            self.env.update(REDIS_HOST=address.hostname or "", REDIS_PORT=str(address.port))
+        for name, default in (("REDIS_PORT", "6379"), ("REDIS_PASSWORD", ""), ("REDIS_DB", "1")):
+            self.env.setdefault(name, given.get(name, default))
+
+    # -- processes -------------------------------------------------------------------------
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
+            "ACTION_SERVER_SANIC_WORKERS": str(self.action_workers),
+            **self.env,
+        }
+
+    def _spawn(self, name: str, command: list[str]) -> None:
+        log = (self.work / f"{name}.log").open("a")
+        self.processes[name] = subprocess.Popen(
+            command,
+            cwd=PROJECT_DIR,
+            env=self.environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def rasa_command(self, port: int) -> list[str]:
+        """`rasa run` for one instance: channels only, no HTTP API (it has no token by
+        default and could rewrite conversations); CORS only for the configured origins."""
+        origins = [o for o in self.environment.get("CORS_ORIGINS", "").split(",") if o.strip()]
+        return [
+            _bin("rasa"),
+            "run",
+            "--model",
+            self.model,
+            "--port",
+            str(port),
+            "--credentials",
+            str(PROJECT_DIR / "credentials.yml"),
+            "--endpoints",
+            str(PRODUCTION_ENDPOINTS),
+            *(["--cors", *[o.strip() for o in origins]] if origins else []),
+        ]
+
+    def start_rasa(self, port: int) -> None:
+        self._spawn(f"rasa-{port}", self.rasa_command(port))
+        self.wait_ready(f"http://127.0.0.1:{port}/")
+
+    def stop_rasa(self, port: int, kill: bool = False) -> None:
+        """Stop one instance (SIGKILL with `kill`, as a crash would)."""
+        process = self.processes.pop(f"rasa-{port}")
+        process.kill() if kill else process.terminate()
+        process.wait(timeout=30)
+
+    def wait_ready(self, url: str) -> None:
+        deadline = time.monotonic() + READY_SECONDS
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    log = (self.work / f"{name}.log").read_text(errors="replace")[-3000:]
+                    raise RuntimeError(f"{name} exited early:\n{log}")
+            try:
+                if requests.get(url, timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{url} not ready after {READY_SECONDS} s")
+
+    def start(self, knowledge: list[Path] | None = None) -> None:
+        """Backing services, knowledge sync, the action server, then every Rasa instance
+        (started side by side: each loads the model on its own)."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.work.chmod(0o711)  # PostgreSQL runs as its own user and must reach its folder
+        try:
+            self._backing_services()
+            sync = [_bin("python"), "-m", "bot", "knowledge", "sync", *map(str, knowledge or [])]
+            subprocess.run(sync, cwd=PROJECT_DIR, env=self.environment, check=True)
+            self._spawn(
+                "actions",
+                [
+                    _bin("rasa"),
+                    "run",
+                    "actions",
+                    "--port",
+                    str(self.actions_port),
+                    "--actions",
+                    "actions",
+                ],
+            )
+            for port in self.rasa_ports:
+                self._spawn(f"rasa-{port}", self.rasa_command(port))
+            self.wait_ready(f"http://127.0.0.1:{self.actions_port}/health")
+            for port in self.rasa_ports:
+                self.wait_ready(f"http://127.0.0.1:{port}/")
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes.clear()
+        for script, folder in reversed(self._owned):
+            subprocess.run([str(SCRIPTS / script), "stop", str(folder)], check=False)
+        self._owned.clear()
+
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{port}" for port in self.rasa_ports]
+
+    def pids(self) -> dict[str, int]:
+        return {name: process.pid for name, process in self.processes.items()}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# A throw-away Redis server for the production profile, its tests and benchmarks.
+#   scripts/redis.sh start DIR PORT   installs Debian's redis-server when missing, starts it
+#                                     on 127.0.0.1:PORT with its files in DIR (no persistence:
+#                                     it only holds conversation locks)
+#   scripts/redis.sh stop DIR         stops it
+set -euo pipefail
+command="${1:?usage: redis.sh start DIR PORT | stop DIR}"
+dir="${2:?server directory}"
+
+case "$command" in
+  start)
+    port="${3:?port}"
+    if ! command -v redis-server >/dev/null; then
+      echo "Installing Redis from Debian packages ..." >&2
+      export DEBIAN_FRONTEND=noninteractive
+      sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+      $sudo_cmd apt-get update -qq >&2
+      $sudo_cmd apt-get install -y -qq redis-server >&2
+    fi
+    mkdir -p "$dir"
+    redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --daemonize yes \
+      --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --appendonly no \
+      --protected-mode yes
+    for _ in $(seq 1 50); do
+      redis-cli -p "$port" ping >/dev/null 2>&1 && { echo "redis://127.0.0.1:$port"; exit 0; }
+      sleep 0.1
+    done
+    echo "Redis did not start; see $dir/redis.log" >&2
+    exit 1
+    ;;
+  stop)
+    if [ -f "$dir/redis.pid" ]; then
+      pid=$(cat "$dir/redis.pid")
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    ;;
+  *) echo "usage: redis.sh start DIR PORT | stop DIR" >&2; exit 2 ;;
+esac

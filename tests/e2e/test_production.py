@@ -1,0 +1,201 @@
+"""The production profile on loopback: two Rasa instances, one action server, a real
+PostgreSQL tracker store and knowledge database, a real Redis lock store (bot/cluster.py
+starts them, installing Debian's packages where missing)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from benchmarks.load import SCRIPT, run_load
+from bot.cluster import Cluster, free_port
+from tests.e2e.conftest import model_path
+
+pytestmark = pytest.mark.e2e
+
+ALLOWED_ORIGIN = "https://welcome.example.org"
+CONVERSATIONS = 40  # at once
+TURNS = 6  # each, sequential, hopping between the instances
+BURSTS = 10  # conversations whose messages come two at a time, one to each instance
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    work = Path(tempfile.mkdtemp(prefix="test-production-"))  # PostgreSQL's user must reach it
+    running = Cluster(
+        work=work,
+        model=model_path(),
+        rasa_ports=[free_port(), free_port()],
+        env={"CORS_ORIGINS": ALLOWED_ORIGIN, "RATE_LIMIT_PER_MINUTE": "600"},
+    )
+    running.start()
+    yield running
+    running.stop()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def events_of(cluster: Cluster, sender: str) -> list[dict[str, Any]]:
+    engine = create_engine(cluster.env["TRACKER_DB_URL"], future=True)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"),
+            {"sender": sender},
+        ).all()
+    engine.dispose()
+    return [json.loads(row[0]) for row in rows]
+
+
+def turns_of(events: list[dict[str, Any]]) -> list[str]:
+    """The user texts in stored order, checking that each turn ends (action_listen) before
+    the next message starts: a message handled while another was half-done shows here."""
+    said: list[str] = []
+    listening = False
+    for event in events:
+        if event["event"] == "user":
+            assert listening or not said, (
+                f"message {event['text']!r} interleaved with the one before"
+            )
+            said.append(event["text"])
+            listening = False
+        elif event["event"] == "action" and event["name"] == "action_listen":
+            listening = True
+    assert listening, "the last turn was finished"
+    return said
+
+
+def tagged(conversation: int, turn: int) -> tuple[str, str]:
+    text_, municipality = SCRIPT[(conversation + turn) % len(SCRIPT)]
+    return f"{text_} (ref {conversation}-{turn})", municipality
+
+
+def test_concurrent_conversations_across_instances_keep_every_message_once_in_order(
+    cluster: Cluster,
+) -> None:
+    prefix = f"consistency-{uuid.uuid4().hex[:8]}"
+    result = asyncio.run(
+        run_load(
+            cluster.urls(), CONVERSATIONS, turns=TURNS, seconds=240, message=tagged, prefix=prefix
+        )
+    )
+    print(f"\nload test, 2 instances: {result.summary()}")
+    assert not result.failures, result.failures[:5]
+    assert result.messages == CONVERSATIONS * TURNS
+    for sender, sent in result.sent.items():
+        stored = turns_of(events_of(cluster, sender))
+        assert stored == sent, f"{sender}: stored {stored} but sent {sent}"
+
+
+async def _burst(urls: list[str], sender: str, pairs: int) -> list[str]:
+    sent: list[str] = []
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+        for pair in range(pairs):
+            bodies = [
+                {
+                    "sender": sender,
+                    "message": f"Hallo (ref {pair}-{half})",
+                    "metadata": {"municipality": "bolzano"},
+                }
+                for half in (0, 1)
+            ]
+            posts = [
+                session.post(f"{url}/webhooks/rest/webhook", json=body)
+                for url, body in zip(urls, bodies)
+            ]
+            answers = await asyncio.gather(*posts)
+            for answer in answers:
+                assert answer.status == 200 and await answer.json()
+            sent += [body["message"] for body in bodies]
+    return sent
+
+
+def test_messages_arriving_at_both_instances_at_once_are_handled_one_after_the_other(
+    cluster: Cluster,
+) -> None:
+    senders = [f"burst-{uuid.uuid4().hex[:8]}-{n}" for n in range(BURSTS)]
+
+    async def all_bursts() -> list[list[str]]:
+        return await asyncio.gather(*(_burst(cluster.urls(), s, 3) for s in senders))
+
+    sent = asyncio.run(all_bursts())
+    for sender, messages in zip(senders, sent):
+        stored = turns_of(events_of(cluster, sender))
+        assert sorted(stored) == sorted(messages), f"{sender}: each message exactly once"
+        for pair in range(3):  # pairs are sent one after the other
+            assert {stored[2 * pair], stored[2 * pair + 1]} == set(
+                messages[2 * pair : 2 * pair + 2]
+            )
+
+
+def _say(url: str, sender: str, message: str, **metadata: Any) -> list[dict[str, Any]]:
+    answer = requests.post(
+        f"{url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message, "metadata": metadata},
+        timeout=60,
+    )
+    answer.raise_for_status()
+    return list(answer.json())
+
+
+def test_restarted_instance_continues_the_conversation_from_the_tracker_store(
+    cluster: Cluster,
+) -> None:
+    sender = f"restart-{uuid.uuid4().hex[:8]}"
+    first, second = cluster.rasa_ports
+    url = f"http://127.0.0.1:{first}"
+    greeting = _say(url, sender, "Buongiorno, sono nuovo qui", municipality="bolzano")
+    assert greeting and greeting[0]["language"] == "it"
+    cluster.stop_rasa(first, kill=True)  # as a crash would
+    during = _say(f"http://127.0.0.1:{second}", sender, "grazie")
+    assert during and during[0]["language"] == "it", "the other instance carries on meanwhile"
+    cluster.start_rasa(first)
+    # No municipality and a language-neutral word: both must come from the stored conversation.
+    after = _say(url, sender, "ok")
+    assert after and all(reply["language"] == "it" for reply in after)
+    stored = turns_of(events_of(cluster, sender))
+    assert stored == ["Buongiorno, sono nuovo qui", "grazie", "ok"]
+    municipality = [
+        e["value"]
+        for e in events_of(cluster, sender)
+        if e["event"] == "slot" and e["name"] == "municipality"
+    ]
+    assert municipality and municipality[-1] == "bolzano"
+
+
+def test_cors_answers_only_configured_origins(cluster: Cluster) -> None:
+    url = cluster.urls()[0] + "/webhooks/rest/webhook"
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    allowed = requests.options(url, headers={"Origin": ALLOWED_ORIGIN, **preflight}, timeout=30)
+    assert allowed.headers.get("Access-Control-Allow-Origin") == ALLOWED_ORIGIN
+    foreign = requests.options(
+        url, headers={"Origin": "https://evil.example.com", **preflight}, timeout=30
+    )
+    assert "Access-Control-Allow-Origin" not in foreign.headers
+    posted = requests.post(
+        url,
+        json={"sender": uuid.uuid4().hex, "message": "Hallo"},
+        headers={"Origin": "https://evil.example.com"},
+        timeout=60,
+    )
+    assert "Access-Control-Allow-Origin" not in posted.headers
+
+
+def test_http_api_is_off_in_the_production_profile(cluster: Cluster) -> None:
+    for url in cluster.urls():
+        assert requests.get(f"{url}/conversations/x/tracker", timeout=30).status_code == 404
+        assert (
+            requests.post(f"{url}/model/parse", json={"text": "x"}, timeout=30).status_code == 404
+        )
