@@ -77,12 +77,14 @@ async def _converse(
     conversation: int,
     sender: str,
     message: Message,
-    stop: Callable[[int], bool],
+    limit: int | None,
+    over: Callable[[], bool],
     result: LoadResult,
 ) -> None:
+    """One conversation: `limit` messages, or fewer if the run is `over` first."""
     log = result.sent.setdefault(sender, [])
     for turn in itertools.count():
-        if stop(turn):
+        if (limit is not None and turn >= limit) or over():
             return
         text, municipality = message(conversation, turn)
         url = urls[(conversation + turn) % len(urls)] + "/webhooks/rest/webhook"
@@ -102,35 +104,69 @@ async def _converse(
         result.latencies.append(time.perf_counter() - started)
 
 
+async def _seat(
+    session: aiohttp.ClientSession,
+    urls: list[str],
+    seat: int,
+    concurrency: int,
+    length: int | None,
+    prefix: str,
+    message: Message,
+    over: Callable[[], bool],
+    result: LoadResult,
+) -> None:
+    """Simulated newcomers one after another at this seat, each a conversation of `length`
+    messages, until the run is over (one endless conversation when `length` is None)."""
+    for k in itertools.count():
+        conversation = seat + k * concurrency
+        sender = f"{prefix}-{conversation}"
+        await _converse(session, urls, conversation, sender, message, length, over, result)
+        if length is None or over():
+            return
+
+
 async def run_load(
     urls: list[str],
     concurrency: int,
     *,
     seconds: float | None = None,
     turns: int | None = None,
+    length: int | None = None,
     message: Message = scripted,
     prefix: str = "load",
     timeout: float = 60.0,
 ) -> LoadResult:
-    """`concurrency` conversations at once until `seconds` have passed or each has had
-    `turns` messages (whichever is given; both bound the run)."""
+    """`concurrency` newcomers writing at once, until `seconds` have passed.
+
+    `turns`: each seat has one conversation of that many messages and the run ends with them.
+    `length`: each seat's conversation ends after that many messages and a new newcomer (a
+    new sender) starts, until `seconds` are over.
+    """
     if seconds is None and turns is None:
         raise ValueError("give seconds, turns or both")
     result = LoadResult(concurrency=concurrency, seconds=0.0)
     started = time.perf_counter()
     deadline = started + seconds if seconds is not None else float("inf")
 
-    def stop(turn: int) -> bool:
-        return (turns is not None and turn >= turns) or time.perf_counter() >= deadline
+    def over() -> bool:
+        return time.perf_counter() >= deadline
 
     connector = aiohttp.TCPConnector(limit=0)
     client_timeout = aiohttp.ClientTimeout(total=timeout)
     async with aiohttp.ClientSession(connector=connector, timeout=client_timeout) as session:
-        await asyncio.gather(
-            *(
-                _converse(session, urls, c, f"{prefix}-{c}", message, stop, result)
-                for c in range(concurrency)
+        if turns is not None:  # one conversation per seat
+            await asyncio.gather(
+                *(
+                    _converse(session, urls, c, f"{prefix}-{c}", message, turns, over, result)
+                    for c in range(concurrency)
+                )
             )
-        )
+        else:
+            await asyncio.gather(
+                *(
+                    _seat(session, urls, c, concurrency, length, prefix, message, over, result)
+                    for c in range(concurrency)
+                )
+            )
     result.seconds = time.perf_counter() - started
     return result

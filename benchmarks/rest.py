@@ -32,33 +32,73 @@ from bot import PROJECT_DIR
 from bot.cluster import Cluster, free_port
 
 LIFTED_RATE_LIMIT = "1000000"
+CONVERSATION_LENGTH = 8  # messages per simulated newcomer, then a new one takes the seat
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants (Sanic workers, PostgreSQL backends)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        pending.extend(int(child) for child in children)
+    return found
 
 
 def _rss_mib(pid: int) -> float:
-    """Resident memory of a process and its children (Sanic workers), in MiB."""
+    """Resident memory of a process and its descendants, in MiB."""
     total = 0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
+    for member in _tree(pid):
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            status = Path(f"/proc/{member}/status").read_text()
             total += next(
                 int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
             )
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except (OSError, StopIteration):
             continue
-        pending.extend(int(child) for child in children)
     return total / 1024
 
 
-def _measure(name: str, urls: list[str], levels: list[int], seconds: float) -> list[LoadResult]:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its live descendants."""
+    total = 0
+    for member in _tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def _measure(
+    name: str, urls: list[str], levels: list[int], seconds: float, pids: dict[str, int]
+) -> list[LoadResult]:
+    """Each level in turn; after the last, CPU time per answered message of each process."""
     asyncio.run(run_load(urls, 4, seconds=min(5.0, seconds), prefix=f"warm-{name}"))
     results = []
     for level in levels:
-        result = asyncio.run(run_load(urls, level, seconds=seconds, prefix=f"{name}-{level}"))
+        before = {process: _cpu_seconds(pid) for process, pid in pids.items()}
+        before["client"] = time.process_time()
+        result = asyncio.run(
+            run_load(
+                urls, level, seconds=seconds, length=CONVERSATION_LENGTH, prefix=f"{name}-{level}"
+            )
+        )
         print(f"  {name:<13}{result.summary()}", flush=True)
         results.append(result)
+    spent = {process: _cpu_seconds(pid) - before[process] for process, pid in pids.items()}
+    spent["client"] = time.process_time() - before["client"]
+    print(
+        f"  {name:<13}CPU per message at {levels[-1]}: "
+        + ", ".join(f"{p} {s / max(result.messages, 1) * 1000:.0f} ms" for p, s in spent.items()),
+        flush=True,
+    )
     return results
 
 
@@ -114,7 +154,9 @@ def starter(work: Path, levels: list[int], seconds: float) -> dict[int, LoadResu
     )
     try:
         _wait(f"http://127.0.0.1:{port}/", process, log)
-        results = _measure("starter", [f"http://127.0.0.1:{port}"], levels, seconds)
+        results = _measure(
+            "starter", [f"http://127.0.0.1:{port}"], levels, seconds, {"rasa": process.pid}
+        )
         _memory("starter", {"rasa": process.pid})
     finally:
         process.terminate()
@@ -177,7 +219,8 @@ def embedded(work: Path, model: str, levels: list[int], seconds: float) -> dict[
             f"http://127.0.0.1:{actions_port}/health", processes["actions"], folder / "actions.log"
         )
         _wait(f"http://127.0.0.1:{rasa_port}/", processes["rasa"], folder / "rasa.log")
-        results = _measure("embedded", [f"http://127.0.0.1:{rasa_port}"], levels, seconds)
+        pids = {name: p.pid for name, p in processes.items()}
+        results = _measure("embedded", [f"http://127.0.0.1:{rasa_port}"], levels, seconds, pids)
         _memory("embedded", {name: p.pid for name, p in processes.items()})
     finally:
         for process in processes.values():
@@ -200,9 +243,9 @@ def production(
     try:
         cluster.start()
         urls = cluster.urls()
-        one = _measure("production-1", urls[:1], levels, seconds)
+        one = _measure("production-1", urls[:1], levels, seconds, cluster.pids())
         _memory("production-1", cluster.pids())
-        two = _measure("production-2", urls, levels, seconds)
+        two = _measure("production-2", urls, levels, seconds, cluster.pids())
         _memory("production-2", cluster.pids())
     finally:
         cluster.stop()

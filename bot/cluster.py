@@ -63,21 +63,34 @@ class Cluster:
     env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     _owned: list[tuple[str, Path]] = field(default_factory=list)
+    _ports: dict[str, int] = field(default_factory=dict)
 
     # -- backing services ------------------------------------------------------------------
 
     def _start_service(self, script: str, name: str) -> str:
         folder = self.work / name
+        port = self._ports.setdefault(name, free_port())
         started = subprocess.run(
-            [str(SCRIPTS / script), "start", str(folder), str(free_port())],
+            [str(SCRIPTS / script), "start", str(folder), str(port)],
             capture_output=True,
             text=True,
             check=False,
         )
         if started.returncode != 0:
             raise RuntimeError(f"{name} did not start: {started.stderr.strip()[-2000:]}")
-        self._owned.append((script, folder))
+        if (script, folder) not in self._owned:
+            self._owned.append((script, folder))
         return started.stdout.strip().splitlines()[-1]
+
+    def stop_service(self, name: str) -> None:
+        """Stop the local PostgreSQL ("postgres") or Redis ("redis"), as an outage would."""
+        script = next(script for script, folder in self._owned if folder.name == name)
+        subprocess.run([str(SCRIPTS / script), "stop", str(self.work / name)], check=True)
+
+    def start_service(self, name: str) -> None:
+        """Start a stopped local service again, on its port, with its data."""
+        script = next(script for script, folder in self._owned if folder.name == name)
+        self._start_service(script, name)
 
     def _backing_services(self) -> None:
         """Fill the environment with the databases and Redis, starting local ones if unset."""
@@ -205,4 +218,11 @@ class Cluster:
         return [f"http://127.0.0.1:{port}" for port in self.rasa_ports]
 
     def pids(self) -> dict[str, int]:
-        return {name: process.pid for name, process in self.processes.items()}
+        """Every process of the deployment, the local PostgreSQL and Redis included."""
+        pids = {name: process.pid for name, process in self.processes.items()}
+        pid_files = {"postgres.sh": "data/postmaster.pid", "redis.sh": "redis.pid"}
+        for script, folder in self._owned:
+            pid_file = folder / pid_files[script]
+            if pid_file.exists():
+                pids[folder.name] = int(pid_file.read_text().split()[0])
+        return pids

@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 from typing import Any, Iterator
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -51,7 +52,18 @@ def scrub(event: Event) -> Event:
 
 
 class PrivateSQLTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store (SQLite, PostgreSQL) minus shared locations."""
+    """Rasa's SQL tracker store (SQLite, PostgreSQL) minus shared locations, and with pooled
+    connections tested before use: after a database restart the first message is answered
+    instead of failing on a dead connection."""
+
+    engine: sa.engine.Engine
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         for event in super()._additional_events(session, tracker):

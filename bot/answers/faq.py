@@ -21,11 +21,17 @@ INTENT_TOPICS = {
 }
 
 
+@lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    return normalise(text)
+
+
 def _document(faq: Faq, language: str) -> str:
-    """What a FAQ is about, in the user's language: its questions and its answer."""
+    """What a FAQ is about, in the user's language: its questions and its answer
+    (normalised once per distinct text, not on every message)."""
     questions = faq.questions.get(language) or faq.questions.get("en") or []
     answer = localise(faq.answer, language)[0]
-    return normalise(" ".join([*questions, answer]))
+    return _normalised(" ".join([*questions, answer]))
 
 
 @lru_cache(maxsize=256)

@@ -4,12 +4,16 @@ user's language (see apology.py)."""
 
 from __future__ import annotations
 
+import logging
+from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, Optional, Protocol
 
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.apology import apology, conversation_language
 from bot.channels.choices import resolve_choice
+
+logger = logging.getLogger(__name__)
 
 
 class CountingOutput(Protocol):
@@ -38,9 +42,33 @@ async def pass_on(
 
 
 async def apologise_if_silent(
-    agent: Any, output: CountingOutput, sender: str, metadata: Optional[Dict[str, Any]]
+    agent: Any,
+    output: CountingOutput,
+    sender: str,
+    metadata: Optional[Dict[str, Any]],
+    text: str = "",
 ) -> None:
     """Send the technical-problem reply if the message got no reply at all."""
     if not output.sent:
-        language = await conversation_language(agent, sender, metadata)
+        language = await conversation_language(agent, sender, metadata, text)
         await output.send_response(sender, apology(language))
+
+
+async def deliver(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    agent: Any,
+    text: str,
+    output: Any,
+    sender: str,
+    channel: str,
+    metadata: Optional[Dict[str, Any]],
+) -> None:
+    """`pass_on`, then the apology if nothing was answered. A failure inside Rasa (tracker
+    store or lock store down, a timeout) is logged and never reaches the client as a crash."""
+    try:
+        await pass_on(on_new_message, agent, text, output, sender, channel, metadata)
+    except CancelledError:
+        logger.error("Timeout while handling a message from %s", sender)
+    except Exception:
+        logger.exception("Failed to handle a message from %s", sender)
+    await apologise_if_silent(agent, output, sender, metadata, text)

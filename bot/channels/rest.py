@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -21,7 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.choices import numbered
-from bot.channels.delivery import apologise_if_silent, pass_on
+from bot.channels.delivery import deliver
 from bot.channels.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -99,21 +98,15 @@ class ValidatingRestInput(RestInput):
                 )
             agent = getattr(request.app.ctx, "agent", None)
             collector = LayoutCollectingOutputChannel(bool((metadata or {}).get("text_only")))
-            try:
-                await pass_on(
-                    on_new_message,
-                    agent,
-                    text or "",
-                    collector,
-                    sender or "",
-                    self.name(),
-                    metadata,
-                )
-            except CancelledError:
-                logger.error("Timeout while handling a message from %s", sender)
-            except Exception:
-                logger.exception("Failed to handle a message from %s", sender)
-            await apologise_if_silent(agent, collector, sender or "", metadata)
+            await deliver(
+                on_new_message,
+                agent,
+                text or "",
+                collector,
+                sender or "",
+                self.name(),
+                metadata,
+            )
             return response.json(collector.messages)
 
         return webhook

@@ -28,7 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.choices import numbered
-from bot.channels.delivery import apologise_if_silent, pass_on
+from bot.channels.delivery import deliver
 from bot.channels.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -223,10 +223,9 @@ class MunicipalTelegramInput(InputChannel):
                     "answerCallbackQuery", {"callback_query_id": incoming.callback_query_id}
                 )
             output = TelegramOutput(api, incoming.chat_id)
-            await pass_on(
+            await deliver(
                 on_new_message, agent, incoming.text, output, sender, self.name(), incoming.metadata
             )
-            await apologise_if_silent(agent, output, sender, incoming.metadata)
             return response.json({"status": "ok"})
 
         return webhook

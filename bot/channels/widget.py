@@ -26,7 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels.delivery import apologise_if_silent, pass_on
+from bot.channels.delivery import deliver
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.rest import MAX_MESSAGE_LENGTH, REPLY_LAYOUT_KEYS
 from bot.language.registry import settings
@@ -179,8 +179,7 @@ class WidgetInput(InputChannel):
             agent = getattr(getattr(getattr(sio, "sanic_app", None), "ctx", None), "agent", None)
             output = WidgetOutput(sio, session_id)
             metadata = clean_metadata(data.get("metadata"))
-            await pass_on(on_new_message, agent, text, output, session_id, self.name(), metadata)
-            await apologise_if_silent(agent, output, session_id, metadata)
+            await deliver(on_new_message, agent, text, output, session_id, self.name(), metadata)
 
         @blueprint.listener("after_server_start")
         async def remember_app(app: Any, loop: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -11,12 +13,33 @@ from bot.knowledge.models import FaqRow, MunicipalityRow, ServiceRow
 from bot.knowledge.schema import Contact, Faq, Municipality, Place, Service
 
 
+@dataclass
+class _Snapshot:
+    """One municipality's content as last read, valid while its content hash is unchanged."""
+
+    digest: str | None
+    municipality: Municipality | None = None
+    faqs: list[Faq] | None = None
+    index: ServiceIndex | None = None
+
+
 class KnowledgeRepository:
-    """Queries the actions need. Every call opens a short session, so a sync shows at once."""
+    """Queries the actions need. A municipality's content is kept in memory and re-read when
+    its content hash changes: one short query per call, so a sync shows at once."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._indexes: dict[str, tuple[str | None, ServiceIndex]] = {}
+        self._snapshots: dict[str, _Snapshot] = {}
+
+    def _snapshot(self, municipality_id: str) -> _Snapshot:
+        with Session(self._engine) as session:
+            digest = session.scalar(
+                select(MunicipalityRow.content_hash).where(MunicipalityRow.id == municipality_id)
+            )
+        cached = self._snapshots.get(municipality_id)
+        if cached is None or cached.digest != digest:
+            cached = self._snapshots[municipality_id] = _Snapshot(digest)
+        return cached
 
     def municipality_ids(self) -> list[str]:
         with Session(self._engine) as session:
@@ -29,9 +52,12 @@ class KnowledgeRepository:
             return [Municipality.parse_obj(row.data) for row in rows]
 
     def municipality(self, municipality_id: str) -> Municipality | None:
-        with Session(self._engine) as session:
-            row = session.get(MunicipalityRow, municipality_id)
-            return Municipality.parse_obj(row.data) if row else None
+        snapshot = self._snapshot(municipality_id)
+        if snapshot.digest is not None and snapshot.municipality is None:
+            with Session(self._engine) as session:
+                row = session.get(MunicipalityRow, municipality_id)
+                snapshot.municipality = Municipality.parse_obj(row.data) if row else None
+        return snapshot.municipality
 
     def contact(self, municipality_id: str) -> Contact | None:
         found = self.municipality(municipality_id)
@@ -42,11 +68,13 @@ class KnowledgeRepository:
         return found.places if found else []
 
     def faqs(self, municipality_id: str, topic: str | None = None) -> list[Faq]:
-        query = select(FaqRow).where(FaqRow.municipality_id == municipality_id)
-        if topic:
-            query = query.where(FaqRow.topic == topic)
-        with Session(self._engine) as session:
-            return [Faq.parse_obj(row.data) for row in session.scalars(query.order_by(FaqRow.pk))]
+        snapshot = self._snapshot(municipality_id)
+        if snapshot.faqs is None:
+            query = select(FaqRow).where(FaqRow.municipality_id == municipality_id)
+            with Session(self._engine) as session:
+                rows = session.scalars(query.order_by(FaqRow.pk))
+                snapshot.faqs = [Faq.parse_obj(row.data) for row in rows]
+        return [faq for faq in snapshot.faqs if not topic or faq.topic == topic]
 
     def services(self, municipality_id: str | None = None) -> list[Service]:
         query = select(ServiceRow)
@@ -58,15 +86,8 @@ class KnowledgeRepository:
             ]
 
     def service_index(self, municipality_id: str) -> ServiceIndex:
-        """The municipality's services ready for nearest-first lookups. Kept in memory while
-        the municipality's content hash is unchanged, so a sync shows at once."""
-        with Session(self._engine) as session:
-            digest = session.scalar(
-                select(MunicipalityRow.content_hash).where(MunicipalityRow.id == municipality_id)
-            )
-        cached = self._indexes.get(municipality_id)
-        if cached is not None and cached[0] == digest:
-            return cached[1]
-        index = ServiceIndex(self.services(municipality_id))
-        self._indexes[municipality_id] = (digest, index)
-        return index
+        """The municipality's services ready for nearest-first lookups."""
+        snapshot = self._snapshot(municipality_id)
+        if snapshot.index is None:
+            snapshot.index = ServiceIndex(self.services(municipality_id))
+        return snapshot.index

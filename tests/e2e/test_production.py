@@ -199,3 +199,29 @@ def test_http_api_is_off_in_the_production_profile(cluster: Cluster) -> None:
         assert (
             requests.post(f"{url}/model/parse", json={"text": "x"}, timeout=30).status_code == 404
         )
+
+
+@pytest.mark.parametrize(
+    "service, message, language",
+    [
+        ("postgres", "Bonjour, je cherche un logement pour ma famille", "fr"),
+        ("redis", "Dober dan, iščem službo v Kranju", "sl"),
+    ],
+)
+def test_tracker_or_lock_store_down_gets_a_polite_reply_then_recovers(
+    cluster: Cluster, service: str, message: str, language: str
+) -> None:
+    """Runs last: it stops one of the shared services for a moment."""
+    from bot.channels.apology import apology
+
+    url = cluster.urls()[0]
+    cluster.stop_service(service)
+    try:
+        replies = _say(url, f"outage-{uuid.uuid4().hex[:8]}", message, municipality="kranj")
+    finally:
+        cluster.start_service(service)
+    expected = apology(replies[0]["language"])["text"]
+    assert [r["text"] for r in replies] == [expected], "one polite apology, no crash"
+    assert replies[0]["language"] == language
+    after = _say(url, f"after-{uuid.uuid4().hex[:8]}", message, municipality="kranj")
+    assert after and after[0]["text"] != expected, "answers again once the service is back"
