@@ -80,8 +80,10 @@ async def _converse(
     limit: int | None,
     over: Callable[[], bool],
     result: LoadResult,
+    require_reply: bool = True,
 ) -> None:
-    """One conversation: `limit` messages, or fewer if the run is `over` first."""
+    """One conversation: `limit` messages, or fewer if the run is `over` first. An empty
+    answer counts as a failure when `require_reply` (this bot always answers)."""
     log = result.sent.setdefault(sender, [])
     for turn in itertools.count():
         if (limit is not None and turn >= limit) or over():
@@ -98,7 +100,7 @@ async def _converse(
             result.failures.append(f"{sender}#{turn}: {type(error).__name__} {error}")
             continue
         log.append(text)
-        if status != 200 or not replies:
+        if status != 200 or (require_reply and not replies):
             result.failures.append(f"{sender}#{turn}: HTTP {status}, {replies!r:.200}")
             continue
         result.latencies.append(time.perf_counter() - started)
@@ -114,13 +116,16 @@ async def _seat(
     message: Message,
     over: Callable[[], bool],
     result: LoadResult,
+    require_reply: bool,
 ) -> None:
     """Simulated newcomers one after another at this seat, each a conversation of `length`
     messages, until the run is over (one endless conversation when `length` is None)."""
     for k in itertools.count():
         conversation = seat + k * concurrency
         sender = f"{prefix}-{conversation}"
-        await _converse(session, urls, conversation, sender, message, length, over, result)
+        await _converse(
+            session, urls, conversation, sender, message, length, over, result, require_reply
+        )
         if length is None or over():
             return
 
@@ -135,6 +140,7 @@ async def run_load(
     message: Message = scripted,
     prefix: str = "load",
     timeout: float = 60.0,
+    require_reply: bool = True,
 ) -> LoadResult:
     """`concurrency` newcomers writing at once, until `seconds` have passed.
 
@@ -157,14 +163,35 @@ async def run_load(
         if turns is not None:  # one conversation per seat
             await asyncio.gather(
                 *(
-                    _converse(session, urls, c, f"{prefix}-{c}", message, turns, over, result)
+                    _converse(
+                        session,
+                        urls,
+                        c,
+                        f"{prefix}-{c}",
+                        message,
+                        turns,
+                        over,
+                        result,
+                        require_reply,
+                    )
                     for c in range(concurrency)
                 )
             )
         else:
             await asyncio.gather(
                 *(
-                    _seat(session, urls, c, concurrency, length, prefix, message, over, result)
+                    _seat(
+                        session,
+                        urls,
+                        c,
+                        concurrency,
+                        length,
+                        prefix,
+                        message,
+                        over,
+                        result,
+                        require_reply,
+                    )
                     for c in range(concurrency)
                 )
             )

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from benchmarks.load import LoadResult, run_load
 from bot import PROJECT_DIR
-from bot.cluster import Cluster, free_port
+from bot.cluster import Cluster, current_model, embedded_endpoints, free_port, wait_ready
 
 LIFTED_RATE_LIMIT = "1000000"
 CONVERSATION_LENGTH = 8  # messages per simulated newcomer, then a new one takes the seat
@@ -77,17 +77,29 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _measure(
-    name: str, urls: list[str], levels: list[int], seconds: float, pids: dict[str, int]
+    name: str,
+    urls: list[str],
+    levels: list[int],
+    seconds: float,
+    pids: dict[str, int],
+    require_reply: bool = True,
 ) -> list[LoadResult]:
     """Each level in turn; after the last, CPU time per answered message of each process."""
-    asyncio.run(run_load(urls, 4, seconds=min(5.0, seconds), prefix=f"warm-{name}"))
+    asyncio.run(
+        run_load(urls, 4, seconds=min(5.0, seconds), prefix=f"warm-{name}", require_reply=False)
+    )
     results = []
     for level in levels:
         before = {process: _cpu_seconds(pid) for process, pid in pids.items()}
         before["client"] = time.process_time()
         result = asyncio.run(
             run_load(
-                urls, level, seconds=seconds, length=CONVERSATION_LENGTH, prefix=f"{name}-{level}"
+                urls,
+                level,
+                seconds=seconds,
+                length=CONVERSATION_LENGTH,
+                prefix=f"{name}-{level}",
+                require_reply=require_reply,
             )
         )
         print(f"  {name:<13}{result.summary()}", flush=True)
@@ -108,22 +120,6 @@ def _memory(name: str, pids: dict[str, int]) -> None:
         + ", ".join(f"{process} {_rss_mib(pid):.0f} MiB" for process, pid in pids.items()),
         flush=True,
     )
-
-
-def _wait(url: str, process: subprocess.Popen, log: Path, seconds: int = 300) -> None:
-    import requests
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} not ready")
 
 
 def _rasa() -> str:
@@ -153,9 +149,11 @@ def starter(work: Path, levels: list[int], seconds: float) -> dict[int, LoadResu
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
     )
     try:
-        _wait(f"http://127.0.0.1:{port}/", process, log)
+        wait_ready(f"http://127.0.0.1:{port}/", {"rasa": process}, {"rasa": log})
+        # The starter knows English only and stays silent where no story fits: an empty
+        # answer is its answer, timed like any other.
         results = _measure(
-            "starter", [f"http://127.0.0.1:{port}"], levels, seconds, {"rasa": process.pid}
+            "starter", [f"http://127.0.0.1:{port}"], levels, seconds, {"rasa": process.pid}, False
         )
         _memory("starter", {"rasa": process.pid})
     finally:
@@ -169,13 +167,7 @@ def embedded(work: Path, model: str, levels: list[int], seconds: float) -> dict[
     folder = work / "embedded"
     folder.mkdir()
     rasa_port, actions_port = free_port(), free_port()
-    endpoints = folder / "endpoints.yml"
-    endpoints.write_text(
-        (PROJECT_DIR / "endpoints.yml")
-        .read_text()
-        .replace("localhost:5055", f"localhost:{actions_port}")
-        .replace("db: var/tracker.db", f"db: {folder / 'tracker.db'}")
-    )
+    endpoints = embedded_endpoints(folder, actions_port)
     env = {
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -215,13 +207,12 @@ def embedded(work: Path, model: str, levels: list[int], seconds: float) -> dict[
         for name, command in commands.items()
     }
     try:
-        _wait(
-            f"http://127.0.0.1:{actions_port}/health", processes["actions"], folder / "actions.log"
-        )
-        _wait(f"http://127.0.0.1:{rasa_port}/", processes["rasa"], folder / "rasa.log")
+        logs = {name: folder / f"{name}.log" for name in processes}
+        wait_ready(f"http://127.0.0.1:{actions_port}/health", processes, logs)
+        wait_ready(f"http://127.0.0.1:{rasa_port}/", processes, logs)
         pids = {name: p.pid for name, p in processes.items()}
         results = _measure("embedded", [f"http://127.0.0.1:{rasa_port}"], levels, seconds, pids)
-        _memory("embedded", {name: p.pid for name, p in processes.items()})
+        _memory("embedded", pids)
     finally:
         for process in processes.values():
             process.terminate()
@@ -261,17 +252,7 @@ def main() -> None:
         "--model", default=None, help="default: the current model (trains if stale)"
     )
     args = parser.parse_args()
-    model = (
-        args.model
-        or subprocess.run(
-            [str(PROJECT_DIR / "scripts" / "train-if-stale.sh")],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=PROJECT_DIR,
-        ).stdout.strip()
-    )
-    model = str(PROJECT_DIR / model)
+    model = str(PROJECT_DIR / args.model) if args.model else current_model()
     print(f"REST channel, {args.seconds:.0f} s per level; concurrent conversations {args.levels}")
     with tempfile.TemporaryDirectory(prefix="bench-rest-") as temporary:
         work = Path(temporary)

@@ -94,17 +94,10 @@ def forget_old_conversations(tracker_url: str) -> None:
 
 def _production(args: argparse.Namespace) -> int:
     import signal
-    import subprocess
 
-    from bot.cluster import Cluster
+    from bot.cluster import Cluster, current_model
 
-    model = subprocess.run(
-        [str(PROJECT_DIR / "scripts" / "train-if-stale.sh")],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=PROJECT_DIR,
-    ).stdout.strip()
+    model = current_model()
     ports = [args.port + number for number in range(args.instances)]
     cluster = Cluster(work=Path(args.work).resolve(), model=model, rasa_ports=ports)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,6 +37,53 @@ def free_port() -> int:
 
 def _bin(name: str) -> str:
     return str(Path(sys.executable).parent / name)
+
+
+def current_model() -> str:
+    """The model for the current config, domain and data (trained first if stale)."""
+    relative = subprocess.run(
+        [str(SCRIPTS / "train-if-stale.sh")],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_DIR,
+    ).stdout.strip()
+    return str(PROJECT_DIR / relative)
+
+
+def embedded_endpoints(folder: Path, actions_port: int) -> Path:
+    """endpoints.yml as `make run` uses it, with another action server port and the
+    conversation database in `folder` (tests and benchmarks run beside a live `make run`)."""
+    endpoints = folder / "endpoints.yml"
+    endpoints.write_text(
+        (PROJECT_DIR / "endpoints.yml")
+        .read_text()
+        .replace("localhost:5055", f"localhost:{actions_port}")
+        .replace("db: var/tracker.db", f"db: {folder / 'tracker.db'}")
+    )
+    return endpoints
+
+
+def wait_ready(
+    url: str,
+    processes: Mapping[str, subprocess.Popen],
+    logs: Mapping[str, Path],
+    seconds: float = READY_SECONDS,
+) -> None:
+    """Wait until `url` answers; fail at once, with the log's end, if a process exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                log = logs[name].read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"{name} exited early:\n{log}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} not ready after {seconds:.0f} s")
 
 
 def _create_database(server_url: str, name: str) -> str:
@@ -157,19 +205,8 @@ class Cluster:
         process.wait(timeout=30)
 
     def wait_ready(self, url: str) -> None:
-        deadline = time.monotonic() + READY_SECONDS
-        while time.monotonic() < deadline:
-            for name, process in self.processes.items():
-                if process.poll() is not None:
-                    log = (self.work / f"{name}.log").read_text(errors="replace")[-3000:]
-                    raise RuntimeError(f"{name} exited early:\n{log}")
-            try:
-                if requests.get(url, timeout=2).ok:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"{url} not ready after {READY_SECONDS} s")
+        logs = {name: self.work / f"{name}.log" for name in self.processes}
+        wait_ready(url, self.processes, logs)
 
     def start(self, knowledge: list[Path] | None = None) -> None:
         """Backing services, knowledge sync, the action server, then every Rasa instance

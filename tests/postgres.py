@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -13,15 +12,10 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, text
 
 from bot import PROJECT_DIR
+from bot.cluster import free_port
 
 SCRIPT = PROJECT_DIR / "scripts" / "postgres.sh"
 _numbers = itertools.count()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
@@ -30,7 +24,7 @@ def postgres_server() -> Iterator[str]:
     if os.environ.get("TEST_POSTGRES_URL"):
         yield os.environ["TEST_POSTGRES_URL"]
         return
-    port = _free_port()
+    port = free_port()
     folder = tempfile.mkdtemp(prefix="kb-postgres-")
     started = subprocess.run(
         [str(SCRIPT), "start", folder, str(port)], capture_output=True, text=True, check=False

@@ -27,9 +27,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.apology import conversation_language
 from bot.channels.choices import numbered
 from bot.channels.delivery import deliver
 from bot.channels.ratelimit import RateLimiter
+from bot.channels.rest import MAX_MESSAGE_LENGTH
+from bot.locales.catalog import phrase
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +226,11 @@ class MunicipalTelegramInput(InputChannel):
                     "answerCallbackQuery", {"callback_query_id": incoming.callback_query_id}
                 )
             output = TelegramOutput(api, incoming.chat_id)
+            if len(incoming.text) > MAX_MESSAGE_LENGTH:  # told in their language, not processed
+                language = await conversation_language(agent, sender, incoming.metadata)
+                refusal = phrase(language, "message_too_long", limit=MAX_MESSAGE_LENGTH)
+                await output.send_response(sender, {"text": refusal, "language": language})
+                return response.json({"status": "too long"})
             await deliver(
                 on_new_message, agent, incoming.text, output, sender, self.name(), incoming.metadata
             )

@@ -4,50 +4,22 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-import requests
 
 from bot import PROJECT_DIR
+from bot.cluster import embedded_endpoints, free_port, wait_ready
 from bot.knowledge.db import make_engine
 from bot.knowledge.sync import sync
 from tests.e2e.fake_telegram import FakeBotApi
 
-
-def _free_port() -> int:
-    """A port nobody listens on now, so that two test runs on one machine do not collide."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-RASA_PORT = int(os.environ.get("E2E_RASA_PORT") or _free_port())
-ACTIONS_PORT = int(os.environ.get("E2E_ACTIONS_PORT") or _free_port())
+RASA_PORT = int(os.environ.get("E2E_RASA_PORT") or free_port())
+ACTIONS_PORT = int(os.environ.get("E2E_ACTIONS_PORT") or free_port())
 SAMPLES = PROJECT_DIR / "knowledge" / "municipalities"
-
-
-def _wait(
-    url: str, processes: list[subprocess.Popen], logs: list[Path], seconds: int = 240
-) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for process in processes:
-            if process.poll() is not None:
-                tails = "\n".join(log.read_text(errors="replace")[-3000:] for log in logs)
-                raise RuntimeError(f"a server exited early:\n{tails}")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"{url} not ready after {seconds} s")
 
 
 @pytest.fixture(scope="session")
@@ -97,13 +69,7 @@ def model_path() -> str:
 def rasa_command(work: Path, port: int, actions_port: int) -> list[str]:
     """`rasa run` on `port` with the project's endpoints, except the action server's port
     and a conversation database of its own in `work`."""
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(
-        (PROJECT_DIR / "endpoints.yml")
-        .read_text()
-        .replace("localhost:5055", f"localhost:{actions_port}")
-        .replace("db: var/tracker.db", f"db: {work / 'tracker.db'}")
-    )
+    endpoints = embedded_endpoints(work, actions_port)
     return [
         str(Path(sys.executable).parent / "rasa"),
         "run",
@@ -153,8 +119,10 @@ def rasa_url(servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi
         for cmd, log in zip(commands, logs)
     ]
     try:
-        _wait(f"http://localhost:{ACTIONS_PORT}/health", processes, logs)
-        _wait(f"http://localhost:{RASA_PORT}/", processes, logs)
+        by_name = dict(zip(("actions", "rasa"), processes))
+        named_logs = dict(zip(("actions", "rasa"), logs))
+        wait_ready(f"http://localhost:{ACTIONS_PORT}/health", by_name, named_logs)
+        wait_ready(f"http://localhost:{RASA_PORT}/", by_name, named_logs)
         yield f"http://localhost:{RASA_PORT}"
     finally:
         for process in processes:

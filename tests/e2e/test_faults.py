@@ -11,8 +11,9 @@ import pytest
 import requests
 
 from bot import PROJECT_DIR
+from bot.cluster import free_port, wait_ready
 from bot.locales.catalog import load_catalog
-from tests.e2e.conftest import _free_port, _wait, rasa_command
+from tests.e2e.conftest import rasa_command
 
 pytestmark = pytest.mark.e2e
 
@@ -21,17 +22,17 @@ pytestmark = pytest.mark.e2e
 def rasa_without_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Rasa server whose action server is down (nothing listens on its port)."""
     work = tmp_path_factory.mktemp("no-actions")
-    port = _free_port()
+    port = free_port()
     log = work / "rasa.log"
     process = subprocess.Popen(
-        rasa_command(work, port, actions_port=_free_port()),  # nothing listens there
+        rasa_command(work, port, actions_port=free_port()),  # nothing listens there
         cwd=PROJECT_DIR,
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
     try:
-        _wait(f"http://localhost:{port}/", [process], [log])
+        wait_ready(f"http://localhost:{port}/", {"rasa": process}, {"rasa": log})
         yield f"http://localhost:{port}"
     finally:
         process.terminate()

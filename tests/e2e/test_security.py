@@ -12,7 +12,9 @@ import pytest
 import requests
 
 from bot.channels.rest import MAX_MESSAGE_LENGTH
-from tests.e2e.test_telegram import post_update, text_update
+from bot.locales.catalog import phrase
+from tests.e2e.fake_telegram import FakeBotApi
+from tests.e2e.test_telegram import post_update, replies, text_update
 
 pytestmark = pytest.mark.e2e
 
@@ -141,3 +143,14 @@ def test_telegram_update_with_a_wrong_secret_stores_nothing(
 def test_rasa_http_api_is_off(rasa_url: str, method: str, path: str) -> None:
     response = requests.request(method, f"{rasa_url}{path}", json={"text": "x"}, timeout=30)
     assert response.status_code in (404, 405)
+
+
+def test_telegram_message_too_long_is_refused_in_the_users_language(
+    rasa_url: str, servers_dir: Path, fake_telegram: FakeBotApi
+) -> None:
+    chat = next(_chats)
+    update = text_update(chat, "Wohnung " * (MAX_MESSAGE_LENGTH // 8 + 1), "de")
+    assert post_update(rasa_url, "kranj", update).status_code == 200
+    expected = phrase("de", "message_too_long", limit=MAX_MESSAGE_LENGTH)
+    assert [m["text"] for m in replies(fake_telegram, "kranj", chat)] == [expected]
+    assert stored_events(servers_dir, f"telegram:kranj:{chat}") == 0
