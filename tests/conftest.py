@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Callable
 
@@ -69,3 +71,16 @@ def tracker_factory() -> TrackerFactory:
         )
 
     return make
+
+
+@pytest.fixture(scope="session")
+def redis_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A real Redis server on a free port (scripts/redis.sh installs Debian's if missing)."""
+    from bot.cluster import free_port
+
+    folder = tmp_path_factory.mktemp("redis")
+    port = free_port()
+    script = str(PROJECT_DIR / "scripts" / "redis.sh")
+    subprocess.run([script, "start", str(folder), str(port)], check=True, capture_output=True)
+    yield port
+    subprocess.run([script, "stop", str(folder)], check=False)

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import threading
-from collections.abc import Iterator
 
-import pytest
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import PROJECT_DIR
 from bot.lock_store import AtomicRedisLockStore
 
 THREADS = 6
 ROUNDS = 40
-
-
-@pytest.fixture(scope="module")
-def redis_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    folder = tmp_path_factory.mktemp("redis")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    script = str(PROJECT_DIR / "scripts" / "redis.sh")
-    subprocess.run([script, "start", str(folder), str(port)], check=True, capture_output=True)
-    yield port
-    subprocess.run([script, "stop", str(folder)], check=False)
 
 
 def store(port: int) -> AtomicRedisLockStore:

@@ -29,6 +29,7 @@ ALLOWED_ORIGIN = "https://welcome.example.org"
 CONVERSATIONS = 40  # at once
 TURNS = 6  # each, sequential, hopping between the instances
 BURSTS = 10  # conversations whose messages come two at a time, one to each instance
+RATE_LIMIT = 12  # per sender and minute, counted in Redis across the instances
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def cluster() -> Iterator[Cluster]:
         work=work,
         model=model_path(),
         rasa_ports=[free_port(), free_port()],
-        env={"CORS_ORIGINS": ALLOWED_ORIGIN, "RATE_LIMIT_PER_MINUTE": "600"},
+        env={"CORS_ORIGINS": ALLOWED_ORIGIN, "RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT)},
     )
     running.start()
     yield running
@@ -171,6 +172,19 @@ def test_restarted_instance_continues_the_conversation_from_the_tracker_store(
         if e["event"] == "slot" and e["name"] == "municipality"
     ]
     assert municipality and municipality[-1] == "bolzano"
+
+
+def test_rate_limit_counts_a_sender_across_instances(cluster: Cluster) -> None:
+    sender = f"flood-{uuid.uuid4().hex[:8]}"
+    codes = [
+        requests.post(
+            f"{cluster.urls()[n % 2]}/webhooks/rest/webhook",
+            json={"sender": sender, "message": "ok"},
+            timeout=60,
+        ).status_code
+        for n in range(RATE_LIMIT + 1)
+    ]
+    assert codes == [200] * RATE_LIMIT + [429], "each instance saw only half of them"
 
 
 def test_cors_answers_only_configured_origins(cluster: Cluster) -> None:

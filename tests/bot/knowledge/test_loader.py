@@ -208,6 +208,17 @@ def test_not_utf8_and_not_a_map(tmp_path: Path) -> None:
     assert "must be a map" in load_file(path, TODAY)[1][0].message
 
 
+def test_python_tags_are_refused_not_run(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    path = tmp_path / "testville.yml"
+    path.write_text(
+        f'id: !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8"
+    )
+    municipality, problems = load_file(path, TODAY)
+    assert municipality is None and problems and problems[0].line == 1
+    assert not marker.exists(), "YAML is loaded safely: no code runs"
+
+
 def test_missing_translation_and_old_review_are_warnings(tmp_path: Path) -> None:
     text = VALID.replace('    fa: "در AMS ثبت‌نام کنید."\n', "").replace(
         "last_reviewed: 2026-10-01", "last_reviewed: 2024-01-31", 1
