@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from benchmarks.load import SCRIPT, run_load
+from bot import PROJECT_DIR
 from bot.cluster import Cluster, free_port
 from tests.e2e.conftest import model_path
 from tests.e2e.test_rest import say
@@ -45,6 +47,22 @@ def cluster() -> Iterator[Cluster]:
     yield running
     running.stop()
     shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def proxy(cluster: Cluster) -> Iterator[str]:
+    """docs/examples/nginx.conf in front of both instances (scripts/proxy.sh)."""
+    folder = cluster.work / "proxy"
+    script = str(PROJECT_DIR / "scripts" / "proxy.sh")
+    ports = [str(port) for port in cluster.rasa_ports]
+    started = subprocess.run(
+        [script, "start", str(folder), str(free_port()), *ports],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    yield started.stdout.strip().splitlines()[-1]
+    subprocess.run([script, "stop", str(folder)], check=False)
 
 
 def events_of(cluster: Cluster, sender: str) -> list[dict[str, Any]]:
@@ -185,6 +203,25 @@ def test_rate_limit_counts_a_sender_across_instances(cluster: Cluster) -> None:
         for n in range(RATE_LIMIT + 1)
     ]
     assert codes == [200] * RATE_LIMIT + [429], "each instance saw only half of them"
+
+
+def test_a_conversation_through_the_documented_reverse_proxy(cluster: Cluster, proxy: str) -> None:
+    sender = f"proxied-{uuid.uuid4().hex[:8]}"
+    sent = [tagged(3, turn) for turn in range(6)]
+    for text_, municipality in sent:
+        assert say(proxy, sender, text_, municipality=municipality)
+    assert turns_of(events_of(cluster, sender)) == [text_ for text_, _ in sent]
+    assert requests.get(f"{proxy}/conversations/x/tracker", timeout=30).status_code == 404
+
+
+def test_widget_websocket_passes_the_proxy(proxy: str) -> None:
+    async def handshake() -> str:
+        url = proxy.replace("http", "ws") + "/webhooks/widget/socket.io/?EIO=4&transport=websocket"
+        async with aiohttp.ClientSession() as session, session.ws_connect(url) as socket:
+            return str((await socket.receive(timeout=30)).data)
+
+    opening = asyncio.run(handshake())
+    assert opening.startswith("0{") and '"sid"' in opening, opening
 
 
 def test_cors_answers_only_configured_origins(cluster: Cluster) -> None:
