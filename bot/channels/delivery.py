@@ -25,22 +25,6 @@ class CountingOutput(Protocol):
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None: ...
 
 
-async def pass_on(
-    on_new_message: Callable[[UserMessage], Awaitable[Any]],
-    agent: Any,
-    text: str,
-    output: Any,
-    sender: str,
-    channel: str,
-    metadata: Optional[Dict[str, Any]],
-) -> None:
-    """Hand the message to Rasa, with a numbered choice turned into its button's payload."""
-    text = await resolve_choice(text, sender, agent)
-    await on_new_message(
-        UserMessage(text, output, sender, input_channel=channel, metadata=metadata)
-    )
-
-
 async def apologise_if_silent(
     agent: Any,
     output: CountingOutput,
@@ -63,10 +47,14 @@ async def deliver(
     channel: str,
     metadata: Optional[Dict[str, Any]],
 ) -> None:
-    """`pass_on`, then the apology if nothing was answered. A failure inside Rasa (tracker
-    store or lock store down, a timeout) is logged and never reaches the client as a crash."""
+    """Hand the message to Rasa, with a numbered choice turned into its button's payload;
+    then the apology if nothing was answered. A failure inside Rasa (tracker store or lock
+    store down, a timeout) is logged and never reaches the client as a crash."""
     try:
-        await pass_on(on_new_message, agent, text, output, sender, channel, metadata)
+        choice = await resolve_choice(text, sender, agent)
+        await on_new_message(
+            UserMessage(choice, output, sender, input_channel=channel, metadata=metadata)
+        )
     except CancelledError:
         logger.error("Timeout while handling a message from %s", sender)
     except Exception:
