@@ -23,11 +23,7 @@ case "$command" in
     port="${3:?port}"
     bin=$(find_bin || true)
     if [ -z "$bin" ]; then
-      echo "Installing PostgreSQL from Debian packages ..." >&2
-      export DEBIAN_FRONTEND=noninteractive
-      sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
-      $sudo_cmd apt-get update -qq >&2
-      $sudo_cmd apt-get install -y -qq postgresql >&2
+      "$(dirname "$0")/debian-install.sh" postgresql
       bin=$(find_bin)
     fi
     mkdir -p "$dir"

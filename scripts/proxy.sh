@@ -13,11 +13,7 @@ case "$command" in
     port="${3:?port}"; shift 3
     [ "$#" -gt 0 ] || { echo "name at least one upstream port" >&2; exit 2; }
     if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
-      echo "Installing nginx from Debian packages ..." >&2
-      export DEBIAN_FRONTEND=noninteractive
-      sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
-      $sudo_cmd apt-get update -qq >&2
-      $sudo_cmd apt-get install -y -qq nginx-light >&2 || $sudo_cmd apt-get install -y -qq nginx >&2
+      "$(dirname "$0")/debian-install.sh" nginx-light || "$(dirname "$0")/debian-install.sh" nginx
     fi
     mkdir -p "$dir/temp"
     servers=""

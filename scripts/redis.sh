@@ -12,11 +12,7 @@ case "$command" in
   start)
     port="${3:?port}"
     if ! command -v redis-server >/dev/null; then
-      echo "Installing Redis from Debian packages ..." >&2
-      export DEBIAN_FRONTEND=noninteractive
-      sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
-      $sudo_cmd apt-get update -qq >&2
-      $sudo_cmd apt-get install -y -qq redis-server >&2
+      "$(dirname "$0")/debian-install.sh" redis-server
     fi
     mkdir -p "$dir"
     redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --daemonize yes \
