@@ -65,31 +65,24 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    from bot.privacy import parse_age, purge, tracker_url_from_endpoints
+    from bot.privacy import parse_age, purge, retention_days, tracker_url_from_endpoints
 
+    older_than = args.older_than or f"{retention_days()}d"
     try:
-        age = parse_age(args.older_than)
+        age = parse_age(older_than)
     except ValueError as error:
         print(error)
         return 2
     url = args.tracker_url or tracker_url_from_endpoints()
     report = purge(url, age)
     print(
-        f"Deleted {report.events} events older than {args.older_than}; "
+        f"Deleted {report.events} events older than {older_than}; "
         f"{report.conversations} conversations are gone entirely."
     )
     return 0
 
 
 PURGE_EVERY_SECONDS = 3600
-
-
-def forget_old_conversations(tracker_url: str) -> None:
-    """Delete conversations older than the retention the privacy notice names."""
-    from bot.privacy import purge, retention_days
-
-    report = purge(tracker_url, retention_days() * 86400)
-    print(f"Privacy: deleted {report.events} events older than {retention_days()} days.")
 
 
 def _production(args: argparse.Namespace) -> int:
@@ -109,12 +102,14 @@ def _production(args: argparse.Namespace) -> int:
             print(f"  Rasa instance  {url}   (REST: {url}/webhooks/rest/webhook)")
         print(f"  Actions        {cluster.environment['ACTION_SERVER_URL']}")
         print("Put a reverse proxy in front (docs/operations.md). Press Ctrl-C to stop.")
-        forget_old_conversations(cluster.env["TRACKER_DB_URL"])
+        # conversations older than the privacy notice says: at start, then every hour
+        forget = argparse.Namespace(older_than=None, tracker_url=cluster.env["TRACKER_DB_URL"])
+        _purge(forget)
         last_purge = time.monotonic()
         while all(process.poll() is None for process in cluster.processes.values()):
             time.sleep(1)
             if time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
-                forget_old_conversations(cluster.env["TRACKER_DB_URL"])
+                _purge(forget)
                 last_purge = time.monotonic()
         print("A server stopped; see the logs.", file=sys.stderr)
         return 1
@@ -146,7 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
     privacy = groups.add_parser("privacy", help="forget old conversations")
     privacy_commands = privacy.add_subparsers(dest="command", required=True)
     purge = privacy_commands.add_parser("purge", help="delete conversation events by age")
-    purge.add_argument("--older-than", required=True, help="an age like 30d, 12h or 90m")
+    purge.add_argument(
+        "--older-than",
+        default=None,
+        help="an age like 30d, 12h or 90m (default: PRIVACY_RETENTION_DAYS, else 30 days)",
+    )
     purge.add_argument("--tracker-url", default=None, help="default: endpoints.yml's store")
     purge.set_defaults(run=_purge)
     production = groups.add_parser(

@@ -1,6 +1,6 @@
 """Forget old conversations: delete tracker-store events older than a given age.
 
-    python -m bot privacy purge --older-than 30d [--tracker-url URL]
+    python -m bot privacy purge [--older-than 30d] [--tracker-url URL]
 
 The tracker store is the SQL database of endpoints.yml (SQLite or PostgreSQL); `--tracker-url`
 names another one. Every event older than the cut-off goes, in one transaction; a conversation
@@ -27,8 +27,8 @@ DEFAULT_RETENTION_DAYS = 30
 
 
 def retention_days() -> int:
-    """`PRIVACY_RETENTION_DAYS`: the age at which the operator's scheduled
-    `python -m bot privacy purge --older-than <N>d` deletes conversations (docs/operations.md)."""
+    """`PRIVACY_RETENTION_DAYS` (default 30): the age at which `python -m bot privacy purge`
+    deletes conversations, and the one the privacy notice names (docs/operations.md)."""
     raw = os.environ.get("PRIVACY_RETENTION_DAYS", "")
     return int(raw) if raw.strip().isdigit() and int(raw) > 0 else DEFAULT_RETENTION_DAYS
 

@@ -6,7 +6,7 @@ model=$(scripts/train-if-stale.sh)
 mkdir -p var/log
 # Conversations older than the privacy notice says are deleted at every start (and daily by
 # cron in a long-running deployment, docs/operations.md).
-python -m bot privacy purge --older-than "${PRIVACY_RETENTION_DAYS:-30}d"
+python -m bot privacy purge
 # REST answers browsers only from the origins in CORS_ORIGINS (comma-separated); none by default.
 cors=()
 if [ -n "${CORS_ORIGINS:-}" ]; then IFS=',' read -ra origins <<< "$CORS_ORIGINS"; cors=(--cors "${origins[@]}"); fi

@@ -51,6 +51,19 @@ async def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["privacy", "purge", "--older-than", "a month"]) == 2
 
 
+async def test_without_an_age_the_configured_retention_applies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "tracker.db"
+    await _store_with_conversations(db)
+    monkeypatch.setenv("PRIVACY_RETENTION_DAYS", "20")
+    assert main(["privacy", "purge", "--tracker-url", f"sqlite:///{db}"]) == 0
+    assert "Deleted 6 events older than 20d" in capsys.readouterr().out
+    monkeypatch.setenv("PRIVACY_RETENTION_DAYS", "0")  # not a retention: the default
+    assert main(["privacy", "purge", "--tracker-url", f"sqlite:///{db}"]) == 0
+    assert "older than 30d" in capsys.readouterr().out
+
+
 def test_ages_and_default_store() -> None:
     assert parse_age("30d") == 30 * DAY and parse_age("12h") == 12 * 3600
     with pytest.raises(ValueError):
