@@ -110,35 +110,33 @@ class Cluster:
     action_workers: int = 2
     env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
-    _owned: list[tuple[str, Path]] = field(default_factory=list)
-    _ports: dict[str, int] = field(default_factory=dict)
+    # local services this cluster started: name (its folder under `work`) -> (script, port)
+    _services: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     # -- backing services ------------------------------------------------------------------
 
     def _start_service(self, script: str, name: str) -> str:
-        folder = self.work / name
-        port = self._ports.setdefault(name, free_port())
+        """Start (or start again, on the same port) a local service; return its URL."""
+        port = self._services[name][1] if name in self._services else free_port()
         started = subprocess.run(
-            [str(SCRIPTS / script), "start", str(folder), str(port)],
+            [str(SCRIPTS / script), "start", str(self.work / name), str(port)],
             capture_output=True,
             text=True,
             check=False,
         )
         if started.returncode != 0:
             raise RuntimeError(f"{name} did not start: {started.stderr.strip()[-2000:]}")
-        if (script, folder) not in self._owned:
-            self._owned.append((script, folder))
+        self._services[name] = (script, port)
         return started.stdout.strip().splitlines()[-1]
 
     def stop_service(self, name: str) -> None:
         """Stop the local PostgreSQL ("postgres") or Redis ("redis"), as an outage would."""
-        script = next(script for script, folder in self._owned if folder.name == name)
+        script, _ = self._services[name]
         subprocess.run([str(SCRIPTS / script), "stop", str(self.work / name)], check=True)
 
     def start_service(self, name: str) -> None:
         """Start a stopped local service again, on its port, with its data."""
-        script = next(script for script, folder in self._owned if folder.name == name)
-        self._start_service(script, name)
+        self._start_service(self._services[name][0], name)
 
     def _backing_services(self) -> None:
         """Fill the environment with the databases and Redis, starting local ones if unset."""
@@ -166,15 +164,15 @@ class Cluster:
         }
 
     def _spawn(self, name: str, command: list[str]) -> None:
-        log = (self.work / f"{name}.log").open("a")
-        self.processes[name] = subprocess.Popen(
-            command,
-            cwd=PROJECT_DIR,
-            env=self.environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with (self.work / f"{name}.log").open("a") as log:  # the child keeps its own handle
+            self.processes[name] = subprocess.Popen(
+                command,
+                cwd=PROJECT_DIR,
+                env=self.environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def rasa_command(self, port: int) -> list[str]:
         """`rasa run` for one instance: channels only, no HTTP API (it has no token by
@@ -247,9 +245,9 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.processes.clear()
-        for script, folder in reversed(self._owned):
-            subprocess.run([str(SCRIPTS / script), "stop", str(folder)], check=False)
-        self._owned.clear()
+        for name, (script, _) in reversed(self._services.items()):
+            subprocess.run([str(SCRIPTS / script), "stop", str(self.work / name)], check=False)
+        self._services.clear()
 
     def urls(self) -> list[str]:
         return [f"http://127.0.0.1:{port}" for port in self.rasa_ports]
@@ -258,8 +256,8 @@ class Cluster:
         """Every process of the deployment, the local PostgreSQL and Redis included."""
         pids = {name: process.pid for name, process in self.processes.items()}
         pid_files = {"postgres.sh": "data/postmaster.pid", "redis.sh": "redis.pid"}
-        for script, folder in self._owned:
-            pid_file = folder / pid_files[script]
+        for name, (script, _) in self._services.items():
+            pid_file = self.work / name / pid_files[script]
             if pid_file.exists():
-                pids[folder.name] = int(pid_file.read_text().split()[0])
+                pids[name] = int(pid_file.read_text().split()[0])
         return pids
