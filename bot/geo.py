@@ -7,6 +7,11 @@ import math
 EARTH_RADIUS_KM = 6371.0088
 
 
+def on_earth(lat: float, lon: float) -> bool:
+    """Whether the pair is a latitude and longitude at all."""
+    return -90 <= lat <= 90 and -180 <= lon <= 180
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)

@@ -10,6 +10,7 @@ from typing import Any, Iterable, Mapping
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
+from bot.geo import on_earth
 from bot.knowledge.schema import Municipality, Place
 from bot.text import normalise
 
@@ -42,7 +43,7 @@ def shared_coordinates(metadata: Mapping[str, Any]) -> tuple[float, float] | Non
         return None
     lat = _number(location.get("lat", location.get("latitude")))
     lon = _number(location.get("lon", location.get("longitude")))
-    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+    if lat is None or lon is None or not on_earth(lat, lon):
         return None
     return lat, lon
 

@@ -22,6 +22,7 @@ from sanic.response import HTTPResponse
 from bot.channels.choices import numbered
 from bot.channels.delivery import deliver
 from bot.channels.ratelimit import RateLimiter
+from bot.geo import on_earth
 
 logger = logging.getLogger(__name__)
 
@@ -142,4 +143,4 @@ def _is_location(value: Any) -> bool:
         return False
     if not isinstance(lat, (int, float)) or not isinstance(lon, (int, float)):
         return False
-    return -90 <= lat <= 90 and -180 <= lon <= 180
+    return on_earth(lat, lon)

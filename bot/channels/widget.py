@@ -29,6 +29,7 @@ from socketio import AsyncServer
 from bot.channels.delivery import deliver
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.rest import MAX_MESSAGE_LENGTH, REPLY_LAYOUT_KEYS
+from bot.geo import on_earth
 from bot.language.registry import settings
 from bot.locales.catalog import load_catalog
 
@@ -80,7 +81,7 @@ def clean_metadata(raw: Any) -> Dict[str, Any]:
             lat, lon = float(location["lat"]), float(location["lon"])
         except (KeyError, TypeError, ValueError):
             lat, lon = 999.0, 999.0
-        if -90 <= lat <= 90 and -180 <= lon <= 180:
+        if on_earth(lat, lon):
             metadata["location"] = {"lat": lat, "lon": lon}
     return metadata
 
