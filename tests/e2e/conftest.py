@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,13 @@ def database_url_e2e(tmp_path_factory: pytest.TempPathFactory, knowledge_dir: Pa
 def servers_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the servers' endpoints, logs and conversation database (tracker.db) live."""
     return tmp_path_factory.mktemp("servers")
+
+
+def stored_events(servers_dir: Path, sender: str) -> list[str]:
+    """The stored events (JSON) of one conversation in the e2e servers' tracker.db."""
+    with sqlite3.connect(servers_dir / "tracker.db") as database:
+        query = "SELECT data FROM events WHERE sender_id = ? ORDER BY id"
+        return [row[0] for row in database.execute(query, (sender,))]
 
 
 RATE_LIMIT = 25  # messages per sender per minute in the e2e servers

@@ -8,12 +8,12 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-import requests
 
 from bot import PROJECT_DIR
 from bot.cluster import free_port, wait_ready
 from bot.locales.catalog import load_catalog
 from tests.e2e.conftest import rasa_command
+from tests.e2e.test_rest import post_message
 
 pytestmark = pytest.mark.e2e
 
@@ -50,15 +50,8 @@ def rasa_without_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
 def test_action_server_down_gets_a_polite_reply(
     rasa_without_actions: str, code: str, message: str
 ) -> None:
-    answer = requests.post(
-        f"{rasa_without_actions}/webhooks/rest/webhook",
-        json={
-            "sender": uuid.uuid4().hex,
-            "message": message,
-            "metadata": {"municipality": "kranj"},
-        },
-        timeout=120,
-    )
+    sender = uuid.uuid4().hex
+    answer = post_message(rasa_without_actions, sender, message, timeout=120, municipality="kranj")
     assert answer.status_code == 200
     replies = answer.json()
     expected = load_catalog(code)["responses"]["utter_technical_problem"][0]["text"]

@@ -23,7 +23,7 @@ from benchmarks.load import SCRIPT, run_load
 from bot import PROJECT_DIR
 from bot.cluster import Cluster, free_port
 from tests.e2e.conftest import model_path
-from tests.e2e.test_rest import say
+from tests.e2e.test_rest import post_message, say
 
 pytestmark = pytest.mark.e2e
 
@@ -194,14 +194,8 @@ def test_restarted_instance_continues_the_conversation_from_the_tracker_store(
 
 def test_rate_limit_counts_a_sender_across_instances(cluster: Cluster) -> None:
     sender = f"flood-{uuid.uuid4().hex[:8]}"
-    codes = [
-        requests.post(
-            f"{cluster.urls()[n % 2]}/webhooks/rest/webhook",
-            json={"sender": sender, "message": "ok"},
-            timeout=60,
-        ).status_code
-        for n in range(RATE_LIMIT + 1)
-    ]
+    urls = cluster.urls()
+    codes = [post_message(urls[n % 2], sender, "ok").status_code for n in range(RATE_LIMIT + 1)]
     assert codes == [200] * RATE_LIMIT + [429], "each instance saw only half of them"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from bot.knowledge.db import make_engine
 from bot.knowledge.sync import sync
 from bot.language.registry import supported_codes
 from bot.locales.catalog import load_catalog
-from tests.e2e.conftest import RATE_LIMIT
+from tests.e2e.conftest import RATE_LIMIT, stored_events
 
 pytestmark = pytest.mark.e2e
 
@@ -45,12 +44,19 @@ HOUSING = {
 }
 
 
-def say(url: str, sender: str, message: str, **metadata: Any) -> list[dict[str, Any]]:
-    response = requests.post(
+def post_message(
+    url: str, sender: str, message: str, timeout: float = 60, **metadata: Any
+) -> requests.Response:
+    """One message through the REST channel, the response as it comes."""
+    return requests.post(
         f"{url}/webhooks/rest/webhook",
         json={"sender": sender, "message": message, "metadata": metadata},
-        timeout=60,
+        timeout=timeout,
     )
+
+
+def say(url: str, sender: str, message: str, **metadata: Any) -> list[dict[str, Any]]:
+    response = post_message(url, sender, message, **metadata)
     response.raise_for_status()
     return list(response.json())
 
@@ -195,11 +201,7 @@ def test_shared_location_serves_the_lookup_and_is_not_stored(
         location=location,
     )
     assert replies and "your location" in replies[0]["text"]
-    with sqlite3.connect(servers_dir / "tracker.db") as database:
-        stored = [
-            row[0]
-            for row in database.execute("SELECT data FROM events WHERE sender_id = ?", (sender,))
-        ]
+    stored = stored_events(servers_dir, sender)
     assert any('"kranj"' in data for data in stored), "the conversation itself is stored"
     assert not any("46.24571" in data or '"location"' in data for data in stored)
 
@@ -221,14 +223,7 @@ def test_text_only_client_gets_numbered_choices_and_a_number_picks_one(
 
 def test_flooding_sender_gets_429_others_are_served(rasa_url: str) -> None:
     sender = uuid.uuid4().hex
-    codes = [
-        requests.post(
-            f"{rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": "ok"},
-            timeout=60,
-        ).status_code
-        for _ in range(RATE_LIMIT + 1)
-    ]
+    codes = [post_message(rasa_url, sender, "ok").status_code for _ in range(RATE_LIMIT + 1)]
     assert codes[:RATE_LIMIT] == [200] * RATE_LIMIT and codes[-1] == 429
     assert say(rasa_url, uuid.uuid4().hex, "Hallo"), "another sender is still served"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ import requests
 import yaml
 
 from bot.locales.catalog import load_catalog
-from tests.e2e.conftest import TELEGRAM_BOTS
+from tests.e2e.conftest import TELEGRAM_BOTS, stored_events
 from tests.e2e.fake_telegram import FakeBotApi
 
 pytestmark = pytest.mark.e2e
@@ -117,13 +118,14 @@ def test_callback_query_is_answered_and_followed(rasa_url: str, fake_telegram: F
 
 @pytest.mark.parametrize("secret", ["", "kranj-secret-forged", "bolzano-secret"])
 def test_forged_secret_is_refused_and_nothing_is_processed(
-    rasa_url: str, fake_telegram: FakeBotApi, secret: str
+    rasa_url: str, fake_telegram: FakeBotApi, servers_dir: Path, secret: str
 ) -> None:
     chat = next(_chat_ids)
     answer = post_update(rasa_url, "kranj", text_update(chat, "Hallo", "de"), secret=secret)
     assert answer.status_code == 403
     time.sleep(1)
     assert not any(payload.get("chat_id") == chat for _, _, payload in fake_telegram.calls)
+    assert stored_events(servers_dir, f"telegram:kranj:{chat}") == [], "nothing is stored"
 
 
 def test_unknown_bot_and_malformed_body(rasa_url: str) -> None:
