@@ -29,7 +29,15 @@ from pathlib import Path
 
 from benchmarks.load import LoadResult, run_load
 from bot import PROJECT_DIR
-from bot.cluster import Cluster, current_model, embedded_endpoints, free_port, wait_ready
+from bot.cluster import (
+    Cluster,
+    actions_run,
+    current_model,
+    embedded_endpoints,
+    free_port,
+    rasa_run,
+    wait_ready,
+)
 
 LIFTED_RATE_LIMIT = "1000000"
 CONVERSATION_LENGTH = 8  # messages per simulated newcomer, then a new one takes the seat
@@ -181,21 +189,7 @@ def embedded(work: Path, model: str, levels: list[int], seconds: float) -> dict[
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    commands = {
-        "actions": [_rasa(), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
-        "rasa": [
-            _rasa(),
-            "run",
-            "--model",
-            model,
-            "--port",
-            str(rasa_port),
-            "--credentials",
-            str(PROJECT_DIR / "credentials.yml"),
-            "--endpoints",
-            str(endpoints),
-        ],
-    }
+    commands = {"actions": actions_run(actions_port), "rasa": rasa_run(model, rasa_port, endpoints)}
     processes = {
         name: subprocess.Popen(
             command,

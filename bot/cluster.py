@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,6 +37,29 @@ def free_port() -> int:
 
 def _bin(name: str) -> str:
     return str(Path(sys.executable).parent / name)
+
+
+def rasa_run(model: str, port: int, endpoints: Path, cors_origins: Sequence[str] = ()) -> list[str]:
+    """`rasa run` for one instance: the channels of credentials.yml and no HTTP API (it has
+    no token by default and could rewrite conversations); CORS only for the given origins."""
+    return [
+        _bin("rasa"),
+        "run",
+        "--model",
+        model,
+        "--port",
+        str(port),
+        "--credentials",
+        str(PROJECT_DIR / "credentials.yml"),
+        "--endpoints",
+        str(endpoints),
+        *(["--cors", *cors_origins] if cors_origins else []),
+    ]
+
+
+def actions_run(port: int) -> list[str]:
+    """The action server with the project's actions."""
+    return [_bin("rasa"), "run", "actions", "--port", str(port), "--actions", "actions"]
 
 
 def current_model() -> str:
@@ -175,22 +198,11 @@ class Cluster:
             )
 
     def rasa_command(self, port: int) -> list[str]:
-        """`rasa run` for one instance: channels only, no HTTP API (it has no token by
-        default and could rewrite conversations); CORS only for the configured origins."""
-        origins = [o for o in self.environment.get("CORS_ORIGINS", "").split(",") if o.strip()]
-        return [
-            _bin("rasa"),
-            "run",
-            "--model",
-            self.model,
-            "--port",
-            str(port),
-            "--credentials",
-            str(PROJECT_DIR / "credentials.yml"),
-            "--endpoints",
-            str(PRODUCTION_ENDPOINTS),
-            *(["--cors", *[o.strip() for o in origins]] if origins else []),
-        ]
+        """One instance with the production endpoints and `CORS_ORIGINS` (comma-separated)."""
+        raw = self.environment.get("CORS_ORIGINS", "").split(",")
+        return rasa_run(
+            self.model, port, PRODUCTION_ENDPOINTS, [o.strip() for o in raw if o.strip()]
+        )
 
     def start_rasa(self, port: int) -> None:
         self._spawn(f"rasa-{port}", self.rasa_command(port))
@@ -215,18 +227,7 @@ class Cluster:
             self._backing_services()
             sync = [_bin("python"), "-m", "bot", "knowledge", "sync", *map(str, knowledge or [])]
             subprocess.run(sync, cwd=PROJECT_DIR, env=self.environment, check=True)
-            self._spawn(
-                "actions",
-                [
-                    _bin("rasa"),
-                    "run",
-                    "actions",
-                    "--port",
-                    str(self.actions_port),
-                    "--actions",
-                    "actions",
-                ],
-            )
+            self._spawn("actions", actions_run(self.actions_port))
             for port in self.rasa_ports:
                 self._spawn(f"rasa-{port}", self.rasa_command(port))
             self.wait_ready(f"http://127.0.0.1:{self.actions_port}/health")

@@ -6,14 +6,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from bot import PROJECT_DIR
-from bot.cluster import embedded_endpoints, free_port, wait_ready
+from bot.cluster import actions_run, embedded_endpoints, free_port, rasa_run, wait_ready
 from bot.knowledge.db import make_engine
 from bot.knowledge.sync import sync
 from tests.e2e.fake_telegram import FakeBotApi
@@ -77,19 +76,7 @@ def model_path() -> str:
 def rasa_command(work: Path, port: int, actions_port: int) -> list[str]:
     """`rasa run` on `port` with the project's endpoints, except the action server's port
     and a conversation database of its own in `work`."""
-    endpoints = embedded_endpoints(work, actions_port)
-    return [
-        str(Path(sys.executable).parent / "rasa"),
-        "run",
-        "--model",
-        model_path(),
-        "--port",
-        str(port),
-        "--credentials",
-        str(PROJECT_DIR / "credentials.yml"),
-        "--endpoints",
-        str(endpoints),
-    ]
+    return rasa_run(model_path(), port, embedded_endpoints(work, actions_port))
 
 
 @pytest.fixture(scope="session")
@@ -106,20 +93,8 @@ def rasa_url(servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
     }
-    bin_dir = Path(sys.executable).parent
     logs = [work / "actions.log", work / "rasa.log"]
-    commands = [
-        [
-            str(bin_dir / "rasa"),
-            "run",
-            "actions",
-            "--port",
-            str(ACTIONS_PORT),
-            "--actions",
-            "actions",
-        ],
-        rasa_command(work, RASA_PORT, ACTIONS_PORT),
-    ]
+    commands = [actions_run(ACTIONS_PORT), rasa_command(work, RASA_PORT, ACTIONS_PORT)]
     processes = [
         subprocess.Popen(
             cmd, cwd=PROJECT_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
