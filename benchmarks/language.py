@@ -6,7 +6,7 @@ Usage: python -m benchmarks.language --model models/model-<hash>.tar.gz
 - ../shared/langid-testdata (when present): public short-text data (Leipzig corpora), a sample.
 The project's detector is the trained model's LanguageTagger, reached through Rasa's parser
 exactly as in production; the conversation logic is bot.language.conversation.next_language
-applied turn by turn, as action_read_context does.
+applied turn by turn, as bot.dialogue.context_policy does.
 """
 
 from __future__ import annotations

@@ -59,6 +59,16 @@ class LoadResult:
             return float("nan")
         return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
+    @classmethod
+    def merged(cls, parts: list[LoadResult]) -> LoadResult:
+        """Several runs at the same concurrency taken as one (rounds of one measurement)."""
+        result = cls(concurrency=parts[0].concurrency, seconds=sum(p.seconds for p in parts))
+        for part in parts:
+            result.latencies += part.latencies
+            result.failures += part.failures
+            result.sent.update(part.sent)
+        return result
+
     def summary(self) -> str:
         if not self.latencies:
             return f"{self.concurrency:>3} concurrent: no answers, {len(self.failures)} failures"

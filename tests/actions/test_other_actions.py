@@ -2,7 +2,6 @@
 
 from rasa_sdk.events import SlotSet
 
-from actions.context import ActionReadContext
 from actions.handoff import ActionHumanHandoff
 from actions.language import ActionSwitchLanguage
 from actions.municipality import ActionChooseMunicipality
@@ -79,27 +78,6 @@ async def test_switch_language_confirms_or_offers_buttons(dispatcher, tracker_fa
     await ActionSwitchLanguage().run(dispatcher, vague, {})
     assert dispatcher.messages[-1]["response"] == "utter_ask_language"
     assert len(dispatcher.messages[-1]["buttons"]) == 10
-
-
-async def test_context_sets_language_and_municipality(dispatcher, tracker_factory) -> None:
-    tracker = tracker_factory(
-        "Hallo",
-        "greet",
-        metadata={"municipality": "kranj", "language": "de"},
-        detection={"language": "en", "confidence": 0.5, "reliable": False},
-    )
-    events = await ActionReadContext().run(dispatcher, tracker, {})
-    assert SlotSet("language", "de") in events and SlotSet("municipality", "kranj") in events
-
-
-async def test_context_keeps_language_on_short_reply(dispatcher, tracker_factory) -> None:
-    tracker = tracker_factory(
-        "ok",
-        "affirm",
-        slots={"language": "uk"},
-        detection={"language": "tr", "confidence": 0.3, "reliable": False},
-    )
-    assert await ActionReadContext().run(dispatcher, tracker, {}) == []
 
 
 async def test_municipality_named_in_a_question_is_used_and_kept(

@@ -1,0 +1,1 @@
+"""Dialogue components that run inside Rasa's own process."""
