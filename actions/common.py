@@ -88,7 +88,8 @@ class KnowledgeAction(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         try:
-            events = self.respond(dispatcher, tracker, language_of(tracker))
+            with self.repository.one_view():
+                events = self.respond(dispatcher, tracker, language_of(tracker))
         except (SQLAlchemyError, OSError) as error:
             self._log_failure(error)
             dispatcher.utter_message(response="utter_technical_problem")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -25,13 +27,32 @@ class _Snapshot:
 
 class KnowledgeRepository:
     """Queries the actions need. A municipality's content is kept in memory and re-read when
-    its content hash changes: one short query per call, so a sync shows at once."""
+    its content hash changes: one short query per call, so a sync shows at once. Inside
+    `one_view()` (one answer), the hash is checked once per municipality."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._snapshots: dict[str, _Snapshot] = {}
+        self._view: dict[str, _Snapshot] | None = None
+
+    @contextmanager
+    def one_view(self) -> Iterator[None]:
+        """Calls inside read one version of each municipality's content, checked once.
+
+        An answer that reads a municipality, its FAQs and its services then makes one hash
+        query instead of three, and never mixes the content before and after a sync."""
+        if self._view is not None:  # already inside one
+            yield
+            return
+        self._view = {}
+        try:
+            yield
+        finally:
+            self._view = None
 
     def _snapshot(self, municipality_id: str) -> _Snapshot:
+        if self._view is not None and municipality_id in self._view:
+            return self._view[municipality_id]
         with Session(self._engine) as session:
             digest = session.scalar(
                 select(MunicipalityRow.content_hash).where(MunicipalityRow.id == municipality_id)
@@ -39,6 +60,8 @@ class KnowledgeRepository:
         cached = self._snapshots.get(municipality_id)
         if cached is None or cached.digest != digest:
             cached = self._snapshots[municipality_id] = _Snapshot(digest)
+        if self._view is not None:
+            self._view[municipality_id] = cached
         return cached
 
     def municipality_ids(self) -> list[str]:
