@@ -57,3 +57,24 @@ def test_action_server_down_gets_a_polite_reply(
     expected = load_catalog(code)["responses"]["utter_technical_problem"][0]["text"]
     assert [r["text"] for r in replies] == [expected]
     assert replies[0]["language"] == code
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "hint"),
+    [
+        ("de", "Hallo", None),
+        ("uk", "/greet", "uk"),  # a button payload: the channel's locale decides
+        ("fr", "Bonjour, pouvez-vous m'aider s'il vous plaît ?", None),
+    ],
+)
+def test_action_server_down_still_greets_in_the_users_language(
+    rasa_without_actions: str, code: str, message: str, hint: str | None
+) -> None:
+    """Replies that need no knowledge (rendered by Rasa's NLG) keep working, in the
+    user's language, while the action server is down."""
+    metadata = {"municipality": "kranj", **({"language": hint} if hint else {})}
+    replies = post_message(rasa_without_actions, uuid.uuid4().hex, message, **metadata).json()
+    catalog = load_catalog(code)["responses"]
+    expected = {catalog[name][0]["text"] for name in ("utter_greet", "utter_help")}
+    assert replies and replies[0]["text"] in expected
+    assert replies[0]["language"] == code

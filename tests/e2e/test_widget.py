@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from bot import PROJECT_DIR
 from bot.locales.catalog import load_catalog
@@ -156,4 +156,26 @@ def test_share_my_location_finds_services_near_it(browser: Browser, rasa_url: st
     settle(page, before)
     assert "your location" in page.locator(".wc-bot").nth(before).inner_text()
     page.screenshot(path=str(ARTIFACTS / "widget-location.png"))
+    context.close()
+
+
+def test_message_written_while_connecting_is_answered(browser: Browser, rasa_url: str) -> None:
+    """The socket.io client arrives late (a slow network): a message written before the
+    session is confirmed waits in the page and is answered, not lost or refused."""
+    context = browser.new_context(viewport=PHONE, locale="de-DE", bypass_csp=True)
+    slow = context.new_page()
+
+    def late(route: Route) -> None:
+        slow.wait_for_timeout(2500)
+        route.continue_()
+
+    slow.route("**/socket.io.min.js", late)
+    slow.goto(f"{rasa_url}/webhooks/widget/")
+    slow.wait_for_selector(".wc-form input")
+    slow.fill(".wc-form input", "Guten Tag, ich bin neu hier und brauche Hilfe")
+    slow.press(".wc-form input", "Enter")
+    settle(slow, 0)
+    assert slow.get_attribute(".wc-panel", "lang") == "de"
+    assert slow.locator(".wc-bot").count() >= 1
+    assert slow.inner_text(".wc-status") == ""  # nothing was refused
     context.close()

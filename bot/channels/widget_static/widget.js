@@ -21,6 +21,10 @@
   var language = store.getItem(KEY + "language") || "";
   var transcript = JSON.parse(store.getItem(KEY + "transcript") || "[]");
   var socket = null;
+  // Messages wait here until the server has confirmed the session: one written while the
+  // page is still connecting, or while the connection is lost, is sent once it is back.
+  var ready = false;
+  var outbox = [];
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -107,7 +111,12 @@
     var metadata = { municipality: municipality, language: language || hint };
     Object.keys(extra || {}).forEach(function (k) { metadata[k] = extra[k]; });
     add({ from: "user", text: shown || message, dir: "auto" });
-    socket.emit("user_uttered", { message: message, metadata: metadata });
+    outbox.push({ message: message, metadata: metadata });
+    flush();
+  }
+
+  function flush() {
+    while (ready && outbox.length) { socket.emit("user_uttered", outbox.shift()); }
   }
 
   function build() {
@@ -183,8 +192,15 @@
       ui.status.textContent = "";
       socket.emit("session_request", { session_id: store.getItem(KEY + "session") });
     });
-    socket.on("session_confirm", function (data) { store.setItem(KEY + "session", data.session_id); });
-    socket.on("disconnect", function () { ui.status.textContent = t("disconnected"); });
+    socket.on("session_confirm", function (data) {
+      store.setItem(KEY + "session", data.session_id);
+      ready = true;
+      flush();
+    });
+    socket.on("disconnect", function () {
+      ready = false;
+      ui.status.textContent = t("disconnected");
+    });
     socket.on("refused", function () { ui.status.textContent = t("refused"); });
     socket.on("bot_uttered", function (reply) {
       if (reply.language && reply.language !== language && info(reply.language)) {
