@@ -33,7 +33,8 @@ def metadata_of(tracker: Tracker) -> Dict[str, Any]:
 
 
 def language_of(tracker: Tracker) -> str:
-    """The language of the reply (the `language` slot, set every turn by action_read_context)."""
+    """The language of the reply: the `language` slot, which bot.dialogue.ContextPolicy sets
+    after every user message before any action runs; decided here only if it is empty."""
     detection = (
         None if tracker.get_slot("language") else tracker.latest_message.get("language_detection")
     )
@@ -152,7 +153,3 @@ class MunicipalityAction(KnowledgeAction, ABC):
         municipality: Municipality,
     ) -> List[Dict[str, Any]]:
         """Answer for the known municipality."""
-
-
-def set_slot_if_changed(tracker: Tracker, name: str, value: Any) -> List[Dict[str, Any]]:
-    return [] if tracker.get_slot(name) == value else [SlotSet(name, value)]

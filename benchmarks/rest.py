@@ -43,6 +43,8 @@ from bot.cluster import (
     embedded_endpoints,
     free_port,
     rasa_run,
+    stop_processes,
+    venv_bin,
     wait_ready,
 )
 
@@ -164,10 +166,6 @@ def _memory(name: str, pids: dict[str, int]) -> None:
     )
 
 
-def _rasa() -> str:
-    return str(Path(sys.executable).parent / "rasa")
-
-
 def _start(
     commands: dict[str, list[str]], cwd: Path, folder: Path, env: dict[str, str]
 ) -> dict[str, subprocess.Popen]:
@@ -183,13 +181,6 @@ def _start(
     }
 
 
-def _stop(processes: dict[str, subprocess.Popen]) -> None:
-    for process in processes.values():
-        process.terminate()
-    for process in processes.values():
-        process.wait(timeout=30)
-
-
 @contextlib.contextmanager
 def starter(work: Path) -> Iterator[list[Setup]]:
     folder = work / "starter"
@@ -197,7 +188,7 @@ def starter(work: Path) -> Iterator[list[Setup]]:
     print("Training stock Rasa's starter assistant (rasa init --no-prompt) ...", flush=True)
     started = time.perf_counter()
     subprocess.run(
-        [_rasa(), "init", "--no-prompt", "--init-dir", str(folder)],
+        [venv_bin("rasa"), "init", "--no-prompt", "--init-dir", str(folder)],
         cwd=folder,
         check=True,
         stdout=subprocess.DEVNULL,
@@ -205,7 +196,7 @@ def starter(work: Path) -> Iterator[list[Setup]]:
     )
     print(f"  trained in {time.perf_counter() - started:.0f} s", flush=True)
     port = free_port()
-    processes = _start({"rasa": [_rasa(), "run", "--port", str(port)]}, folder, folder, {})
+    processes = _start({"rasa": [venv_bin("rasa"), "run", "--port", str(port)]}, folder, folder, {})
     try:
         wait_ready(f"http://127.0.0.1:{port}/", processes, {"rasa": folder / "rasa.log"})
         # The starter knows English only and stays silent where no story fits: an empty
@@ -213,7 +204,7 @@ def starter(work: Path) -> Iterator[list[Setup]]:
         pids = {"rasa": processes["rasa"].pid}
         yield [Setup("starter", [f"http://127.0.0.1:{port}"], pids, require_reply=False)]
     finally:
-        _stop(processes)
+        stop_processes(processes.values())
 
 
 @contextlib.contextmanager
@@ -245,7 +236,7 @@ def embedded(work: Path, model: str) -> Iterator[list[Setup]]:
         pids = {name: p.pid for name, p in processes.items()}
         yield [Setup("embedded", [f"http://127.0.0.1:{rasa_port}"], pids)]
     finally:
-        _stop(processes)
+        stop_processes(processes.values())
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,15 +35,29 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _bin(name: str) -> str:
+def venv_bin(name: str) -> str:
+    """A command installed in this Python's environment (rasa, python)."""
     return str(Path(sys.executable).parent / name)
+
+
+def stop_processes(processes: Iterable[subprocess.Popen], seconds: float = 30) -> None:
+    """Ask every process to stop, then wait for each; kill one that takes too long."""
+    stopping = list(processes)
+    for process in stopping:
+        process.terminate()
+    for process in stopping:
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def rasa_run(model: str, port: int, endpoints: Path, cors_origins: Sequence[str] = ()) -> list[str]:
     """`rasa run` for one instance: the channels of credentials.yml and no HTTP API (it has
     no token by default and could rewrite conversations); CORS only for the given origins."""
     return [
-        _bin("rasa"),
+        venv_bin("rasa"),
         "run",
         "--model",
         model,
@@ -59,7 +73,7 @@ def rasa_run(model: str, port: int, endpoints: Path, cors_origins: Sequence[str]
 
 def actions_run(port: int) -> list[str]:
     """The action server with the project's actions."""
-    return [_bin("rasa"), "run", "actions", "--port", str(port), "--actions", "actions"]
+    return [venv_bin("rasa"), "run", "actions", "--port", str(port), "--actions", "actions"]
 
 
 def current_model() -> str:
@@ -225,7 +239,14 @@ class Cluster:
         self.work.chmod(0o711)  # PostgreSQL runs as its own user and must reach its folder
         try:
             self._backing_services()
-            sync = [_bin("python"), "-m", "bot", "knowledge", "sync", *map(str, knowledge or [])]
+            sync = [
+                venv_bin("python"),
+                "-m",
+                "bot",
+                "knowledge",
+                "sync",
+                *map(str, knowledge or ()),
+            ]
             subprocess.run(sync, cwd=PROJECT_DIR, env=self.environment, check=True)
             self._spawn("actions", actions_run(self.actions_port))
             for port in self.rasa_ports:
@@ -238,13 +259,7 @@ class Cluster:
             raise
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(self.processes.values())
         self.processes.clear()
         for name, (script, _) in reversed(self._services.items()):
             subprocess.run([str(SCRIPTS / script), "stop", str(self.work / name)], check=False)

@@ -17,7 +17,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet
+from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -27,7 +27,7 @@ from bot.language.component import DETECTION_KEY
 CONTEXT_SLOTS = ("language", "municipality")
 
 
-def _context_events(tracker: DialogueStateTracker) -> List[SlotSet]:
+def _context_events(tracker: DialogueStateTracker) -> List[Event]:
     """SlotSet events for the latest user message; none once an action has answered it."""
     message = tracker.latest_message
     if not message.intent.get("name") or tracker.latest_action_name != ACTION_LISTEN_NAME:
@@ -39,7 +39,8 @@ def _context_events(tracker: DialogueStateTracker) -> List[SlotSet]:
         metadata=message.metadata or {},
         entities=entities,
     )
-    return [SlotSet(name, value) for name, value in changes.items()]
+    events: List[Event] = [SlotSet(name, value) for name, value in changes.items()]
+    return events
 
 
 @DefaultV1Recipe.register(
@@ -68,6 +69,4 @@ class ContextPolicy(Policy):
         rule_only_data: Optional[Dict[str, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
-        return self._prediction(
-            self._default_predictions(domain), events=list(_context_events(tracker))
-        )
+        return self._prediction(self._default_predictions(domain), events=_context_events(tracker))

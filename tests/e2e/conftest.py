@@ -12,7 +12,14 @@ from typing import Iterator
 import pytest
 
 from bot import PROJECT_DIR
-from bot.cluster import actions_run, embedded_endpoints, free_port, rasa_run, wait_ready
+from bot.cluster import (
+    actions_run,
+    embedded_endpoints,
+    free_port,
+    rasa_run,
+    stop_processes,
+    wait_ready,
+)
 from bot.knowledge.db import make_engine
 from bot.knowledge.sync import sync
 from tests.e2e.fake_telegram import FakeBotApi
@@ -108,10 +115,4 @@ def rasa_url(servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi
         wait_ready(f"http://localhost:{RASA_PORT}/", by_name, named_logs)
         yield f"http://localhost:{RASA_PORT}"
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(processes)

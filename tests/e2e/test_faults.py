@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot import PROJECT_DIR
-from bot.cluster import free_port, wait_ready
+from bot.cluster import free_port, stop_processes, wait_ready
 from bot.locales.catalog import load_catalog
 from tests.e2e.conftest import rasa_command
 from tests.e2e.test_rest import post_message
@@ -35,8 +35,7 @@ def rasa_without_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
         wait_ready(f"http://localhost:{port}/", {"rasa": process}, {"rasa": log})
         yield f"http://localhost:{port}"
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_processes([process])
 
 
 @pytest.mark.parametrize(
