@@ -216,6 +216,7 @@ def embedded(work: Path, model: str) -> Iterator[list[Setup]]:
     env = {
         "DATABASE_URL": f"sqlite:///{folder / 'knowledge.db'}",
         "RATE_LIMIT_PER_MINUTE": LIFTED_RATE_LIMIT,
+        "ADDRESS_RATE_LIMIT_PER_MINUTE": LIFTED_RATE_LIMIT,
     }
     subprocess.run(
         [sys.executable, "-m", "bot", "knowledge", "sync"],
@@ -246,7 +247,11 @@ def production(model: str) -> Iterator[list[Setup]]:
         work=folder,
         model=model,
         rasa_ports=[free_port(), free_port()],
-        env={"RATE_LIMIT_PER_MINUTE": LIFTED_RATE_LIMIT},
+        env={
+            "RATE_LIMIT_PER_MINUTE": LIFTED_RATE_LIMIT,
+            "ADDRESS_RATE_LIMIT_PER_MINUTE": LIFTED_RATE_LIMIT,
+            "WIDGET_ALLOWED_ORIGINS": "https://welcome.example.org",
+        },
     )
     try:
         cluster.start()

@@ -2,5 +2,12 @@
 
 from pathlib import Path
 
+from bot.logging_privacy import install as _install_log_privacy
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
+
+# Every process that loads our code (Rasa through credentials.yml's channels, endpoints.yml's
+# NLG and tracker store; the action server through actions/) keeps users' words and
+# locations out of its logs: bot/logging_privacy.py.
+_install_log_privacy()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-import time
 from pathlib import Path
 from typing import Sequence
 
@@ -43,12 +43,24 @@ def _sync(args: argparse.Namespace) -> int:
     from bot.knowledge.db import database_url, make_engine
     from bot.knowledge.sync import sync
 
-    report = sync(make_engine(args.database_url), _paths(args.paths))
+    report = sync(make_engine(args.database_url), _paths(args.paths), prune=args.prune)
     for problem in report.load.problems:
         print(problem)
     if not report.ok:
         print("Nothing was changed: fix the errors above and run sync again.")
         return 1
+    if report.removed:
+        print(f"Removed (--prune): {', '.join(report.removed)}")
+    if report.not_in_files:
+        print(
+            f"In the database but not in these files: {', '.join(report.not_in_files)}. "
+            "They were kept and keep serving; to remove them, run sync again with --prune."
+        )
+    if report.others:
+        print(
+            f"Left as they were (no file for them was named): {len(report.others)} other "
+            "municipalities in the database."
+        )
     print(
         f"Synced to {args.database_url or database_url()}: "
         f"added {report.added or '-'}, changed {report.changed or '-'}, "
@@ -82,18 +94,26 @@ def _purge(args: argparse.Namespace) -> int:
     return 0
 
 
-PURGE_EVERY_SECONDS = 3600
-
-
 def _production(args: argparse.Namespace) -> int:
+    import logging
     import signal
+    import threading
 
+    from bot.channels.origins import OriginsNotConfiguredError, require_origins
     from bot.cluster import Cluster, current_model
+    from bot.supervise import PurgeSchedule, supervise
 
+    try:
+        require_origins(os.environ)
+    except OriginsNotConfiguredError as error:
+        print(error, file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     model = current_model()
     ports = [args.port + number for number in range(args.instances)]
     cluster = Cluster(work=Path(args.work).resolve(), model=model, rasa_ports=ports)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(f"Starting {args.instances} Rasa instances, the action server, PostgreSQL and Redis ...")
     cluster.start()
     try:
@@ -103,14 +123,8 @@ def _production(args: argparse.Namespace) -> int:
         print(f"  Actions        {cluster.environment['ACTION_SERVER_URL']}")
         print("Put a reverse proxy in front (docs/operations.md). Press Ctrl-C to stop.")
         # conversations older than the privacy notice says: at start, then every hour
-        forget = argparse.Namespace(older_than=None, tracker_url=cluster.env["TRACKER_DB_URL"])
-        _purge(forget)
-        last_purge = time.monotonic()
-        while all(process.poll() is None for process in cluster.processes.values()):
-            time.sleep(1)
-            if time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
-                _purge(forget)
-                last_purge = time.monotonic()
+        if supervise(cluster, PurgeSchedule(), stop):
+            return 0
         print("A server stopped; see the logs.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -130,8 +144,18 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", help="files or folders (default: knowledge/municipalities)"
     )
     validate.set_defaults(run=_validate)
-    sync = commands.add_parser("sync", help="load knowledge files into the database")
-    sync.add_argument("paths", nargs="*")
+    sync = commands.add_parser(
+        "sync", help="add and change the municipalities of these files in the database"
+    )
+    sync.add_argument(
+        "paths", nargs="*", help="files or folders (default: knowledge/municipalities)"
+    )
+    sync.add_argument(
+        "--prune",
+        action="store_true",
+        help="also remove municipalities that have no file: with a folder, every one in the "
+        "database without a file in it; with single files, those whose named file is gone",
+    )
     sync.add_argument(
         "--database-url", default=None, help="default: $DATABASE_URL or var/knowledge.db"
     )

@@ -71,9 +71,21 @@ def rasa_run(model: str, port: int, endpoints: Path, cors_origins: Sequence[str]
     ]
 
 
-def actions_run(port: int) -> list[str]:
-    """The action server with the project's actions."""
-    return [venv_bin("rasa"), "run", "actions", "--port", str(port), "--actions", "actions"]
+def actions_run(port: int, host: str = "127.0.0.1") -> list[str]:
+    """The action server with the project's actions, listening on `host` only (rasa_sdk
+    reads the address from SANIC_HOST; its default, 0.0.0.0, would let anyone who reaches
+    the port run actions with a forged conversation)."""
+    return [
+        "env",
+        f"SANIC_HOST={host}",
+        venv_bin("rasa"),
+        "run",
+        "actions",
+        "--port",
+        str(port),
+        "--actions",
+        "actions",
+    ]
 
 
 def current_model() -> str:
@@ -191,11 +203,17 @@ class Cluster:
     # -- processes -------------------------------------------------------------------------
 
     @property
+    def actions_host(self) -> str:
+        """The private address the action server listens on (ACTION_SERVER_HOST)."""
+        return {**os.environ, **self.env}.get("ACTION_SERVER_HOST") or "127.0.0.1"
+
+    @property
     def environment(self) -> dict[str, str]:
         return {
             **os.environ,
             "TF_CPP_MIN_LOG_LEVEL": "3",
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
+            "WELCOME_PROFILE": "production",
+            "ACTION_SERVER_URL": f"http://{self.actions_host}:{self.actions_port}/webhook",
             "ACTION_SERVER_SANIC_WORKERS": str(self.action_workers),
             **self.env,
         }
@@ -248,10 +266,10 @@ class Cluster:
                 *map(str, knowledge or ()),
             ]
             subprocess.run(sync, cwd=PROJECT_DIR, env=self.environment, check=True)
-            self._spawn("actions", actions_run(self.actions_port))
+            self._spawn("actions", actions_run(self.actions_port, self.actions_host))
             for port in self.rasa_ports:
                 self._spawn(f"rasa-{port}", self.rasa_command(port))
-            self.wait_ready(f"http://127.0.0.1:{self.actions_port}/health")
+            self.wait_ready(f"http://{self.actions_host}:{self.actions_port}/health")
             for port in self.rasa_ports:
                 self.wait_ready(f"http://127.0.0.1:{port}/")
         except BaseException:

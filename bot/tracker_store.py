@@ -8,11 +8,12 @@ from the message metadata (and from the parse data's copy of it) before writing.
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from typing import Any, Iterator
+from typing import Any, Generator, Iterator
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, ensure_schema_exists
 from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -51,10 +52,18 @@ def scrub(event: Event) -> Event:
     return clean
 
 
+class TrackerStoreError(RuntimeError):
+    """A database operation of the tracker store failed; the message fails, not the server."""
+
+
 class PrivateSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store (SQLite, PostgreSQL) minus shared locations, and with pooled
     connections tested before use: after a database restart the first message is answered
-    instead of failing on a dead connection."""
+    instead of failing on a dead connection.
+
+    Rasa's `session_scope` turns any `ValueError` raised inside it (a lone surrogate that
+    SQLite cannot encode, a NUL byte PostgreSQL refuses) into `sys.exit`, which ends the
+    whole server; here it stays an error of that one message."""
 
     engine: sa.engine.Engine
 
@@ -64,6 +73,18 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Generator[Any, None, None]:
+        """A transactional scope whose failures are exceptions, never `SystemExit`."""
+        session = self.sessionmaker()
+        try:
+            ensure_schema_exists(session)
+            yield session
+        except ValueError as error:
+            raise TrackerStoreError(f"tracker store: {type(error).__name__}") from error
+        finally:
+            session.close()
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         for event in super()._additional_events(session, tracker):

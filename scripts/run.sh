@@ -18,7 +18,8 @@ stop() {
   wait "${pids[@]}" 2>/dev/null || true
 }
 trap stop INT TERM EXIT
-rasa run actions --port 5055 --actions actions > var/log/actions.log 2>&1 &
+# The action server listens on this machine only: it has no token and trusts the tracker it gets.
+SANIC_HOST=127.0.0.1 rasa run actions --port 5055 --actions actions > var/log/actions.log 2>&1 &
 pids+=($!)
 # No --enable-api: Rasa's HTTP API can change conversations and has no token by default.
 rasa run --model "$model" --port 5005 \

@@ -12,6 +12,7 @@ from rasa.core.channels.channel import UserMessage
 
 from bot.channels.apology import apology, conversation_language
 from bot.channels.choices import resolve_choice
+from bot.logging_privacy import private_values
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +50,16 @@ async def deliver(
 ) -> None:
     """Hand the message to Rasa, with a numbered choice turned into its button's payload;
     then the apology if nothing was answered. A failure inside Rasa (tracker store or lock
-    store down, a timeout) is logged and never reaches the client as a crash."""
-    try:
-        choice = await resolve_choice(text, sender, agent)
-        await on_new_message(
-            UserMessage(choice, output, sender, input_channel=channel, metadata=metadata)
-        )
-    except CancelledError:
-        logger.error("Timeout while handling a message from %s", sender)
-    except Exception:
-        logger.exception("Failed to handle a message from %s", sender)
-    await apologise_if_silent(agent, output, sender, metadata, text)
+    store down, a timeout) is logged and never reaches the client as a crash. No log line
+    written meanwhile shows the message's text or location (bot/logging_privacy.py)."""
+    with private_values(text, metadata):
+        try:
+            choice = await resolve_choice(text, sender, agent)
+            await on_new_message(
+                UserMessage(choice, output, sender, input_channel=channel, metadata=metadata)
+            )
+        except CancelledError:
+            logger.error("Timeout while handling a message from %s", sender)
+        except Exception:
+            logger.exception("Failed to handle a message from %s", sender)
+        await apologise_if_silent(agent, output, sender, metadata, text)

@@ -1,9 +1,15 @@
-"""Per-sender message limit, so one client cannot flood the assistant.
+"""Sliding-window message limits, so one client cannot flood the assistant.
 
-RATE_LIMIT_PER_MINUTE (default 30) messages per sender in any 60 seconds; more are refused
-by the channel before any processing. With `REDIS_HOST` set (the production profile), the
-count is kept in Redis and shared by every Rasa instance; otherwise it is kept in this
-process. If Redis cannot be reached, each instance counts on its own until it can again.
+Per sender: RATE_LIMIT_PER_MINUTE (default 30) messages in any 60 seconds; more are refused
+by the channel before any processing. The same class counts messages per client address
+(bot/channels/address.py) under another key prefix. With `REDIS_HOST` set (the production
+profile), the count is kept in Redis and shared by every Rasa instance; otherwise it is kept
+in this process. If Redis cannot be reached, each instance counts on its own until it can
+again.
+
+In this process a key is forgotten once its window is empty, and at most `max_keys` keys
+are kept (beyond that the least recently seen goes), so a flood of made-up sender ids costs
+bounded memory and constant work per message.
 """
 
 from __future__ import annotations
@@ -12,8 +18,8 @@ import logging
 import os
 import time
 import uuid
-from collections import defaultdict, deque
-from typing import Any, Callable, Deque, Dict, Optional
+from collections import OrderedDict, deque
+from typing import Any, Callable, Deque, Optional
 
 import redis
 
@@ -21,6 +27,10 @@ logger = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60.0
 KEY_PREFIX = "welcome:rate:"
+# Keys kept in this process. A key stays only while it had a message accepted within the
+# window; one instance answers some 40 messages a second (docs/operations.md), so 20,000
+# is several times the senders it can serve in a minute, and costs at most about 20 MB.
+MAX_TRACKED = 20_000
 
 
 def redis_from_environment() -> Optional[Any]:
@@ -40,25 +50,43 @@ def redis_from_environment() -> Optional[Any]:
 
 
 class RateLimiter:
-    """Sliding-window counter of accepted messages per sender."""
+    """Sliding-window count of accepted messages per key: at most `limit` in any `window`
+    seconds (default: RATE_LIMIT_PER_MINUTE per 60 s)."""
 
     def __init__(
         self,
-        per_minute: int | None = None,
+        limit: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         shared: Optional[Any] = None,
+        *,
+        window: float = WINDOW_SECONDS,
+        prefix: str = KEY_PREFIX,
+        max_keys: int = MAX_TRACKED,
     ) -> None:
-        self.per_minute = per_minute or int(os.environ.get("RATE_LIMIT_PER_MINUTE", "30"))
+        self.limit = max(1, limit or int(os.environ.get("RATE_LIMIT_PER_MINUTE") or 30))
+        self.window = window
+        self.prefix = prefix
+        self.max_keys = max(1, max_keys)
         self._clock = clock
-        self._seen: Dict[str, Deque[float]] = defaultdict(deque)
-        self._shared = shared if shared is not None else redis_from_environment()
+        # key -> accept times in the window; least recently seen key first
+        self._seen: OrderedDict[str, Deque[float]] = OrderedDict()
+        # None: Redis if REDIS_HOST is set; False: this process only
+        self._shared = redis_from_environment() if shared is None else shared
+        if shared is False:
+            self._shared = None
         self._shared_down = False
+        self._full_warned_at: float | None = None
 
-    def allow(self, sender: str) -> bool:
+    @property
+    def tracked(self) -> int:
+        """Keys counted in this process now."""
+        return len(self._seen)
+
+    def allow(self, key: str) -> bool:
         """Count the message and say whether it may be processed."""
         if self._shared is not None:
             try:
-                allowed = self._allow_shared(self._shared, sender)
+                allowed = self._allow_shared(self._shared, key)
             except redis.RedisError as error:
                 if not self._shared_down:
                     logger.error("Rate limit: Redis unreachable (%s); counting locally", error)
@@ -68,33 +96,58 @@ class RateLimiter:
                     logger.info("Rate limit: Redis reachable again")
                 self._shared_down = False
                 return allowed
-        return self._allow_local(sender)
+        return self._allow_local(key)
 
-    def _allow_shared(self, shared: Any, sender: str) -> bool:
-        """The same sliding window in a Redis sorted set of accept times, one per sender."""
-        key = KEY_PREFIX + sender
+    def _allow_shared(self, shared: Any, key: str) -> bool:
+        """The same sliding window in a Redis sorted set of accept times, one per key."""
+        name = self.prefix + key
         now = time.time()
         pipe = shared.pipeline()
-        pipe.zremrangebyscore(key, 0, now - WINDOW_SECONDS)
-        pipe.zcard(key)
+        pipe.zremrangebyscore(name, 0, now - self.window)
+        pipe.zcard(name)
         count = pipe.execute()[1]
-        if count >= self.per_minute:
+        if count >= self.limit:
             return False
         pipe = shared.pipeline()
-        pipe.zadd(key, {f"{now}:{uuid.uuid4().hex[:8]}": now})
-        pipe.expire(key, int(WINDOW_SECONDS) + 1)
+        pipe.zadd(name, {f"{now}:{uuid.uuid4().hex[:8]}": now})
+        pipe.expire(name, int(self.window) + 1)
         pipe.execute()
         return True
 
-    def _allow_local(self, sender: str) -> bool:
+    def _allow_local(self, key: str) -> bool:
         now = self._clock()
-        seen = self._seen[sender]
-        while seen and now - seen[0] >= WINDOW_SECONDS:
-            seen.popleft()
-        if len(seen) >= self.per_minute:
-            return False
+        self._forget_idle(now)
+        seen = self._seen.get(key)
+        if seen is None:
+            seen = self._seen[key] = deque()
+        else:
+            self._seen.move_to_end(key)  # refused or not: a sender still writing stays
+            while seen and now - seen[0] >= self.window:
+                seen.popleft()
+            if len(seen) >= self.limit:
+                return False
         seen.append(now)
-        if len(self._seen) > 100_000:  # forget idle senders now and then
-            for key in [k for k, v in self._seen.items() if not v]:
-                del self._seen[key]
+        if len(self._seen) > self.max_keys:
+            self._seen.popitem(last=False)
+            self._warn_full(now)
         return True
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop the least recently seen keys whose window is empty, stopping at the first
+        with a message in it: amortised O(1) per message. A key is gone at the latest one
+        window after its last message (every key seen before it has an empty window then)."""
+        while self._seen:
+            latest = next(iter(self._seen.values()))[-1]
+            if now - latest < self.window:
+                return
+            self._seen.popitem(last=False)
+
+    def _warn_full(self, now: float) -> None:
+        if self._full_warned_at is None or now - self._full_warned_at >= self.window:
+            self._full_warned_at = now
+            logger.warning(
+                "Rate limit %s: over %d keys seen in %.0f s; forgetting the least recent",
+                self.prefix,
+                self.max_keys,
+                self.window,
+            )

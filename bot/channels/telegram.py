@@ -30,8 +30,15 @@ from sanic.response import HTTPResponse
 from bot.channels.apology import conversation_language
 from bot.channels.choices import numbered
 from bot.channels.delivery import deliver
+from bot.channels.edge import (
+    MAX_MESSAGE_LENGTH,
+    RefusedError,
+    bad_character,
+    check_language,
+    check_location,
+    conversation_id,
+)
 from bot.channels.ratelimit import RateLimiter
-from bot.channels.rest import MAX_MESSAGE_LENGTH
 from bot.locales.catalog import phrase
 
 logger = logging.getLogger(__name__)
@@ -81,9 +88,13 @@ class Incoming:
     callback_query_id: Optional[str] = None
 
 
-def _language_hint(sender: Mapping[str, Any]) -> Dict[str, Any]:
-    code = str(sender.get("language_code") or "").split("-")[0].lower()
-    return {"language": code} if code else {}
+def _language_hint(sender: Any) -> Dict[str, Any]:
+    """The user's client language as a hint; a malformed one is no hint."""
+    raw = sender.get("language_code") if isinstance(sender, Mapping) else None
+    try:
+        return {"language": check_language(raw)} if raw else {}
+    except RefusedError:
+        return {}
 
 
 def _command_to_intent(text: str) -> str:
@@ -92,27 +103,55 @@ def _command_to_intent(text: str) -> str:
     return COMMANDS.get(command, text)
 
 
+def _chat_id(container: Any, field: str) -> Optional[int]:
+    """The chat id of a message, None without a chat; RefusedError when it is not an id."""
+    chat = container.get("chat") if isinstance(container, Mapping) else None
+    if not isinstance(chat, Mapping) or "id" not in chat:
+        return None
+    chat_id = chat["id"]
+    if isinstance(chat_id, bool) or not isinstance(chat_id, int) or abs(chat_id) >= 2**53:
+        raise RefusedError(f"'{field}.chat.id' must be a whole number.")
+    return chat_id
+
+
+def _text(value: str, field: str) -> str:
+    """The text as sent; RefusedError when it holds characters no message may hold."""
+    bad = bad_character(value)
+    if bad:
+        raise RefusedError(f"'{field}' contains {bad}, which is not allowed.")
+    return value
+
+
 def parse_update(update: Mapping[str, Any], municipality: str) -> Optional[Incoming]:
-    """A text, a shared location or a pressed button; None for anything else."""
+    """A text, a shared location or a pressed button; None for anything else. An update
+    whose fields have the wrong form raises `RefusedError` (the webhook answers 400)."""
     base: Dict[str, Any] = {"municipality": municipality}
     callback = update.get("callback_query")
     if isinstance(callback, Mapping):
-        chat = (callback.get("message") or {}).get("chat") or {}
-        if "id" not in chat or not isinstance(callback.get("data"), str):
+        chat_id = _chat_id(callback.get("message"), "callback_query.message")
+        data = callback.get("data")
+        if chat_id is None or not isinstance(data, str) or not data.strip():
             return None
-        metadata = {**base, **_language_hint(callback.get("from") or {})}
-        return Incoming(int(chat["id"]), callback["data"], metadata, str(callback.get("id")))
+        if len(data.encode("utf-8", "surrogatepass")) > CALLBACK_DATA_LIMIT:
+            raise RefusedError(f"'callback_query.data' is longer than {CALLBACK_DATA_LIMIT} bytes.")
+        metadata = {**base, **_language_hint(callback.get("from"))}
+        query_id = str(callback.get("id"))[:64]
+        return Incoming(chat_id, _text(data, "callback_query.data"), metadata, query_id)
     message = update.get("message")
-    if not isinstance(message, Mapping) or "id" not in (message.get("chat") or {}):
+    if not isinstance(message, Mapping):
         return None
-    chat_id = int(message["chat"]["id"])
-    metadata = {**base, **_language_hint(message.get("from") or {})}
+    chat_id = _chat_id(message, "message")
+    if chat_id is None:
+        return None
+    metadata = {**base, **_language_hint(message.get("from"))}
     location = message.get("location")
     if isinstance(location, Mapping):
         coordinates = {"lat": location.get("latitude"), "lon": location.get("longitude")}
-        return Incoming(chat_id, FIND_SERVICE_PAYLOAD, {**metadata, "location": coordinates})
-    if isinstance(message.get("text"), str) and message["text"].strip():
-        return Incoming(chat_id, _command_to_intent(message["text"]), metadata)
+        checked = check_location(coordinates, "message.location")
+        return Incoming(chat_id, FIND_SERVICE_PAYLOAD, {**metadata, "location": checked})
+    text = message.get("text")
+    if isinstance(text, str) and text.strip():
+        return Incoming(chat_id, _command_to_intent(_text(text, "message.text")), metadata)
     return None
 
 
@@ -174,6 +213,15 @@ class TelegramOutput(OutputChannel):
         await self._api.call("sendMessage", payload)
 
 
+def _secret_matches(given: str, secret: str) -> bool:
+    """Constant-time comparison that also survives header bytes that are not text."""
+    try:
+        given_bytes = given.encode("utf-8")
+    except UnicodeError:
+        return False
+    return hmac.compare_digest(given_bytes, secret.encode("utf-8"))
+
+
 class MunicipalTelegramInput(InputChannel):
     """Webhooks of every municipality's Telegram bot."""
 
@@ -193,7 +241,7 @@ class MunicipalTelegramInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
-        @webhook.route("/", methods=["GET"])
+        @webhook.route("/", methods=["GET"], strict_slashes=False)
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok", "municipalities": sorted(self.bots)})
 
@@ -202,8 +250,7 @@ class MunicipalTelegramInput(InputChannel):
             bot = self.bots.get(municipality)
             if bot is None:
                 return response.json({"error": "unknown bot"}, status=404)
-            given = request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given.encode(), bot.secret.encode()):
+            if not _secret_matches(request.headers.get(SECRET_HEADER, ""), bot.secret):
                 logger.warning("Telegram update for %s with a wrong secret refused", municipality)
                 return response.json({"error": "forbidden"}, status=403)
             try:
@@ -212,11 +259,14 @@ class MunicipalTelegramInput(InputChannel):
                 return response.json({"error": "the body must be JSON"}, status=400)
             if not isinstance(update, dict):
                 return response.json({"error": "the body must be a JSON object"}, status=400)
-            incoming = parse_update(update, municipality)
+            try:
+                incoming = parse_update(update, municipality)
+            except RefusedError as refused:
+                return response.json({"error": str(refused)}, status=400)
             if incoming is None:
                 return response.json({"status": "ignored"})
             api = BotApi(self.api_url, bot.token)
-            sender = f"telegram:{municipality}:{incoming.chat_id}"
+            sender = conversation_id(self.name(), f"{municipality}:{incoming.chat_id}")
             if not self.limiter.allow(sender):
                 logger.warning("Telegram chat %s sends too many messages; ignored", sender)
                 return response.json({"status": "rate limited"})

@@ -7,7 +7,11 @@ Demo page: /webhooks/widget/ ; script: /webhooks/widget/widget.js ; socket.io en
 /webhooks/widget/socket.io. Unlike Rasa 3.6's socket.io channel, a session is joined before it
 is confirmed (`enter_room` awaited), so a reloaded page keeps its conversation: the widget keeps
 the session id and the transcript in the tab's sessionStorage and asks for the same session.
-Origins allowed to connect: WIDGET_ALLOWED_ORIGINS (comma-separated; default: any).
+A session's conversation is stored as "widget:<session id>" (bot/channels/edge.py).
+
+Origins allowed to connect (bot/channels/origins.py): WIDGET_ALLOWED_ORIGINS (comma-separated)
+and the bot's own pages; without it only pages on this machine (localhost), and the
+production profile refuses to start. The origin "null" (sandboxed frames, file pages) never.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import os
 import re
 import uuid
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint
@@ -26,10 +30,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.channels.address import AddressLimit
 from bot.channels.delivery import deliver
+from bot.channels.edge import RefusedError, check_message, check_metadata, conversation_id
+from bot.channels.origins import OriginPolicy
 from bot.channels.ratelimit import RateLimiter
-from bot.channels.rest import MAX_MESSAGE_LENGTH, REPLY_LAYOUT_KEYS
-from bot.geo import on_earth
+from bot.channels.rest import REPLY_LAYOUT_KEYS
 from bot.language.registry import settings
 from bot.locales.catalog import load_catalog
 
@@ -43,7 +49,6 @@ FILES = {
 }
 SOCKET_PATH = "/webhooks/widget/socket.io"
 _SESSION = re.compile(r"^[0-9a-f]{32}$")
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def widget_strings() -> Dict[str, Any]:
@@ -64,26 +69,6 @@ def widget_strings() -> Dict[str, Any]:
             for lang in languages
         },
     }
-
-
-def clean_metadata(raw: Any) -> Dict[str, Any]:
-    """Only what the assistant uses, in the expected form; anything else is dropped."""
-    if not isinstance(raw, dict):
-        return {}
-    metadata: Dict[str, Any] = {}
-    for key in ("municipality", "language"):
-        value = raw.get(key)
-        if isinstance(value, str) and _ID.match(value.lower()):
-            metadata[key] = value.lower()
-    location = raw.get("location")
-    if isinstance(location, dict):
-        try:
-            lat, lon = float(location["lat"]), float(location["lon"])
-        except (KeyError, TypeError, ValueError):
-            lat, lon = 999.0, 999.0
-        if on_earth(lat, lon):
-            metadata["location"] = {"lat": lat, "lon": lon}
-    return metadata
 
 
 class WidgetOutput(OutputChannel):
@@ -126,15 +111,15 @@ class WidgetInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
-        origins = os.environ.get("WIDGET_ALLOWED_ORIGINS", "")
-        return cls([o.strip() for o in origins.split(",") if o.strip()] or "*")
+        return cls(OriginPolicy.from_environment(os.environ))
 
-    def __init__(self, allowed_origins: List[str] | str = "*") -> None:
-        self.allowed_origins = allowed_origins
+    def __init__(self, origins: Optional[OriginPolicy] = None) -> None:
+        self.origins = origins or OriginPolicy()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.allowed_origins)
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.origins.allows)
         limiter = RateLimiter()
+        addresses = AddressLimit()
         blueprint = SocketBlueprint(sio, SOCKET_PATH, f"custom_webhook_{type(self).__name__}")
 
         @blueprint.route("/", methods=["GET"], strict_slashes=False)
@@ -167,20 +152,23 @@ class WidgetInput(InputChannel):
         async def user_uttered(sid: str, data: Any) -> None:
             session = await sio.get_session(sid)
             session_id = session.get("session_id") if session else None
-            text = data.get("message") if isinstance(data, dict) else None
-            if not session_id or not isinstance(text, str) or not text.strip():
-                await sio.emit("refused", {"reason": "no session or no text"}, room=sid)
+            if not session_id or not isinstance(data, dict):
+                await sio.emit("refused", {"reason": "no session or no message"}, room=sid)
                 return
-            if len(text) > MAX_MESSAGE_LENGTH:
-                await sio.emit("refused", {"reason": "too long"}, room=sid)
+            try:
+                text = check_message(data.get("message"))
+                metadata = check_metadata(data.get("metadata"))
+            except RefusedError as refused:
+                await sio.emit("refused", {"reason": str(refused)}, room=sid)
                 return
-            if not limiter.allow(session_id):
+            conversation = conversation_id(self.name(), session_id)
+            allowed = addresses.allow_socket(sio.get_environ(sid)) and limiter.allow(conversation)
+            if not allowed:
                 await sio.emit("refused", {"reason": "too many messages"}, room=sid)
                 return
             agent = getattr(getattr(getattr(sio, "sanic_app", None), "ctx", None), "agent", None)
             output = WidgetOutput(sio, session_id)
-            metadata = clean_metadata(data.get("metadata"))
-            await deliver(on_new_message, agent, text, output, session_id, self.name(), metadata)
+            await deliver(on_new_message, agent, text, output, conversation, self.name(), metadata)
 
         @blueprint.listener("after_server_start")
         async def remember_app(app: Any, loop: Any) -> None:

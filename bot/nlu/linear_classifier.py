@@ -4,6 +4,11 @@ Chosen over DIET by measurement (`make bench`, docs/architecture.md). It featuri
 the raw text itself (no Rasa featurizer needed), trains in seconds on two cores, and is
 persisted as JSON and NumPy arrays (no pickle). Confidences are a softmax over the SVM
 margins, so FallbackClassifier thresholds apply as usual.
+
+A message with too little the model knows (fewer than MIN_EVIDENCE known character n-grams
+of three or more characters: "a a a a ...", a run of combining marks, emoji alone) gets
+confidence 0, so the FallbackClassifier answers "I did not understand" instead of the
+intent the SVM's bias favours.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ _ANALYZERS = {
     "normalised_char": ("char_wb", "char_ngram", True),
 }
 _WORD_PATTERN = r"(?u)\b\w+\b"
+MIN_EVIDENCE = 3  # known n-grams (3+ characters), counted in the raw and normalised text
+EVIDENCE_NGRAM = 3
 
 
 def _vectorizer(
@@ -78,6 +85,7 @@ class LinearIntentClassifier(GraphComponent):
         self._storage, self._resource = model_storage, resource
         self._vectorizers = vectorizers or []
         self._weights, self._bias, self._classes = weights, bias, classes or []
+        self._evidence_mask: Optional[np.ndarray] = None
 
     @classmethod
     def create(
@@ -91,6 +99,29 @@ class LinearIntentClassifier(GraphComponent):
 
     def _kinds(self) -> List[str]:
         return [k for k in _ANALYZERS if k != "normalised_char" or self._config["normalised_char"]]
+
+    def _evidence_columns(self) -> np.ndarray:
+        """Which feature columns count as evidence: character n-grams of 3+ characters."""
+        if self._evidence_mask is None:
+            masks = []
+            for kind, vectorizer in zip(self._kinds(), self._vectorizers):
+                mask = np.zeros(len(vectorizer.vocabulary_), dtype=bool)
+                if kind != "word":
+                    for term, index in vectorizer.vocabulary_.items():
+                        mask[index] = len(term) >= EVIDENCE_NGRAM
+                masks.append(mask)
+            self._evidence_mask = np.concatenate(masks)
+        return self._evidence_mask
+
+    def _evidence(self, features: Any) -> np.ndarray:
+        """Per message, how many of its features are known character n-grams (3+)."""
+        mask = self._evidence_columns()
+        return np.array(
+            [
+                int(mask[features.indices[features.indptr[row] : features.indptr[row + 1]]].sum())
+                for row in range(features.shape[0])
+            ]
+        )
 
     def _features(self, texts: List[str]) -> Any:
         normalised = [normalise(text) for text in texts]
@@ -106,6 +137,7 @@ class LinearIntentClassifier(GraphComponent):
         texts = [e.get(TEXT) for e in examples]
         labels = [e.get(INTENT) for e in examples]
         self._vectorizers = [_vectorizer(kind, self._config) for kind in self._kinds()]
+        self._evidence_mask = None
         normalised = [normalise(text) for text in texts]
         for kind, vectorizer in zip(self._kinds(), self._vectorizers):
             vectorizer.fit(normalised if _ANALYZERS[kind][2] else texts)
@@ -180,11 +212,12 @@ class LinearIntentClassifier(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         if self._weights is None or not messages:
             return messages
-        scores = self._scores(self._features([m.get(TEXT) or "" for m in messages]).tocsr())
-        scores = scores / self._config["temperature"]
+        features = self._features([m.get(TEXT) or "" for m in messages]).tocsr()
+        scores = self._scores(features) / self._config["temperature"]
         scores -= scores.max(axis=1, keepdims=True)
         probabilities = np.exp(scores)
         probabilities /= probabilities.sum(axis=1, keepdims=True)
+        probabilities[self._evidence(features) < MIN_EVIDENCE] = 0.0  # nothing to go on
         for message, row in zip(messages, probabilities):
             order = np.argsort(-row)[: self._config["ranking_length"]]
             ranking = [{"name": self._classes[i], "confidence": float(row[i])} for i in order]

@@ -58,6 +58,7 @@ def stored_events(servers_dir: Path, sender: str) -> list[str]:
 
 
 RATE_LIMIT = 25  # messages per sender per minute in the e2e servers
+ADDRESS_RATE_LIMIT = 1_000_000  # every e2e request comes from 127.0.0.1
 
 TELEGRAM_BOTS = {
     "kranj": ("111:kranj-token", "kranj-secret"),
@@ -99,6 +100,7 @@ def rasa_url(servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi
         "DATABASE_URL": database_url_e2e,
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+        "ADDRESS_RATE_LIMIT_PER_MINUTE": str(ADDRESS_RATE_LIMIT),
     }
     logs = [work / "actions.log", work / "rasa.log"]
     commands = [actions_run(ACTIONS_PORT), rasa_command(work, RASA_PORT, ACTIONS_PORT)]

@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from benchmarks.load import SCRIPT, run_load
 from bot import PROJECT_DIR
+from bot.channels.edge import conversation_id
 from bot.cluster import Cluster, free_port
 from tests.e2e.conftest import model_path
 from tests.e2e.test_rest import post_message, say
@@ -41,7 +42,12 @@ def cluster() -> Iterator[Cluster]:
         work=work,
         model=model_path(),
         rasa_ports=[free_port(), free_port()],
-        env={"CORS_ORIGINS": ALLOWED_ORIGIN, "RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT)},
+        env={
+            "CORS_ORIGINS": ALLOWED_ORIGIN,
+            "WIDGET_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
+            "RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+            "ADDRESS_RATE_LIMIT_PER_MINUTE": "1000000",  # every test client is 127.0.0.1
+        },
     )
     running.start()
     yield running
@@ -66,11 +72,12 @@ def proxy(cluster: Cluster) -> Iterator[str]:
 
 
 def events_of(cluster: Cluster, sender: str) -> list[dict[str, Any]]:
+    """The stored events of a REST sender's conversation."""
     engine = create_engine(cluster.env["TRACKER_DB_URL"], future=True)
     with engine.connect() as connection:
         rows = connection.execute(
             text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"),
-            {"sender": sender},
+            {"sender": conversation_id("rest", sender)},
         ).all()
     engine.dispose()
     return [json.loads(row[0]) for row in rows]

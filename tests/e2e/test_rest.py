@@ -10,6 +10,7 @@ import pytest
 import requests
 import yaml
 
+from bot.channels.edge import conversation_id
 from bot.knowledge.db import make_engine
 from bot.knowledge.sync import sync
 from bot.language.registry import supported_codes
@@ -201,7 +202,7 @@ def test_shared_location_serves_the_lookup_and_is_not_stored(
         location=location,
     )
     assert replies and "your location" in replies[0]["text"]
-    stored = stored_events(servers_dir, sender)
+    stored = stored_events(servers_dir, conversation_id("rest", sender))
     assert any('"kranj"' in data for data in stored), "the conversation itself is stored"
     assert not any("46.24571" in data or '"location"' in data for data in stored)
 

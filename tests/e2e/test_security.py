@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.channels.rest import MAX_MESSAGE_LENGTH
+from bot.channels.edge import MAX_MESSAGE_LENGTH, conversation_id
 from bot.locales.catalog import phrase
 from tests.e2e.conftest import stored_events
 from tests.e2e.fake_telegram import FakeBotApi
@@ -52,7 +52,7 @@ def test_malformed_request_gets_4xx_and_stores_nothing(
     response = post_raw(rasa_url, template.format(s=sender).encode())
     assert 400 <= response.status_code < 500, response.text
     assert "error" in response.json(), "the client is told what is wrong"
-    assert stored_events(servers_dir, sender) == []
+    assert stored_events(servers_dir, conversation_id("rest", sender)) == []
 
 
 def test_missing_sender_gets_4xx(rasa_url: str) -> None:
@@ -63,7 +63,7 @@ def test_not_json_content_gets_4xx(rasa_url: str, servers_dir: Path) -> None:
     sender = uuid.uuid4().hex
     response = post_raw(rasa_url, f"sender={sender}&message=Hallo".encode(), "text/plain")
     assert 400 <= response.status_code < 500
-    assert stored_events(servers_dir, sender) == []
+    assert stored_events(servers_dir, conversation_id("rest", sender)) == []
 
 
 def test_oversize_message_is_refused_with_a_clear_reason(rasa_url: str, servers_dir: Path) -> None:
@@ -72,7 +72,7 @@ def test_oversize_message_is_refused_with_a_clear_reason(rasa_url: str, servers_
     response = requests.post(f"{rasa_url}/webhooks/rest/webhook", json=body, timeout=30)
     assert response.status_code == 400
     assert str(MAX_MESSAGE_LENGTH) in response.json()["error"], "says what the limit is"
-    assert stored_events(servers_dir, sender) == []
+    assert stored_events(servers_dir, conversation_id("rest", sender)) == []
 
 
 def test_oversize_body_is_refused_before_parsing(rasa_url: str, servers_dir: Path) -> None:
@@ -81,7 +81,7 @@ def test_oversize_body_is_refused_before_parsing(rasa_url: str, servers_dir: Pat
     body = json.dumps({"sender": sender, "message": "Hallo", "metadata": {"pad": padding}})
     response = post_raw(rasa_url, body.encode())
     assert 400 <= response.status_code < 500
-    assert stored_events(servers_dir, sender) == []
+    assert stored_events(servers_dir, conversation_id("rest", sender)) == []
 
 
 @pytest.mark.parametrize(
