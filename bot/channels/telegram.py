@@ -241,9 +241,19 @@ class MunicipalTelegramInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
-        @webhook.route("/", methods=["GET"], strict_slashes=False)
+        @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok", "municipalities": sorted(self.bots)})
+
+        # "/webhooks/telegram/" (as docs/channels.md writes it) reaches this route with an
+        # empty name: the same health answer; "/webhooks/telegram/<id>" tells about one bot
+        @webhook.route("/<municipality>", methods=["GET"])
+        async def bot_health(request: Request, municipality: str) -> HTTPResponse:
+            if not municipality:
+                return await health(request)
+            if municipality not in self.bots:
+                return response.json({"error": "unknown bot"}, status=404)
+            return response.json({"status": "ok", "municipalities": [municipality]})
 
         @webhook.route("/<municipality>", methods=["POST"])
         async def receive(request: Request, municipality: str) -> HTTPResponse:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from pathlib import Path
 
-from bot.tracker_store import scrub
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import PrivateSQLTrackerStore, TrackerStoreError, scrub
 
 
 def test_location_removed_from_metadata_and_parse_data() -> None:
@@ -35,3 +40,18 @@ def test_session_start_metadata_slot_loses_the_location() -> None:
     assert event.value["location"] == {"lat": 46.2}
     other = SlotSet("municipality", "kranj")
     assert scrub(other) is other
+
+
+async def test_a_sender_sqlite_cannot_store_fails_that_message_not_the_server(
+    tmp_path: Path,
+) -> None:
+    """Rasa's own session_scope turns this ValueError into sys.exit (the whole bot stops)."""
+    store = PrivateSQLTrackerStore(
+        Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db")
+    )
+    tracker = DialogueStateTracker.from_events("x\udc00", [UserUttered("hi")])
+    with pytest.raises(TrackerStoreError):
+        await store.save(tracker)
+    fine = DialogueStateTracker.from_events("someone", [UserUttered("hi")])
+    await store.save(fine)
+    assert (await store.retrieve("someone")) is not None, "the store still works"

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +25,8 @@ from sqlalchemy import create_engine, text
 from benchmarks.load import SCRIPT, run_load
 from bot import PROJECT_DIR
 from bot.channels.edge import conversation_id
-from bot.cluster import Cluster, free_port
+from bot.cluster import Cluster, free_port, venv_bin
+from bot.supervise import PurgeSchedule, supervise
 from tests.e2e.conftest import model_path
 from tests.e2e.test_rest import post_message, say
 
@@ -278,3 +282,68 @@ def test_tracker_or_lock_store_down_gets_a_polite_reply_then_recovers(
     assert replies[0]["language"] == language
     after = say(url, f"after-{uuid.uuid4().hex[:8]}", message, municipality="kranj")
     assert after and after[0]["text"] != expected, "answers again once the service is back"
+
+
+def test_nul_byte_in_the_sender_is_refused_and_the_instance_stays_up(cluster: Cluster) -> None:
+    """A NUL in the sender once made PostgreSQL refuse the insert and Rasa exit."""
+    url = cluster.urls()[0]
+    body = json.dumps({"sender": "a\u0000b", "message": "hi"}).encode()
+    response = requests.post(
+        f"{url}/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == 400
+    assert all(process.poll() is None for process in cluster.processes.values())
+    assert say(url, f"after-nul-{uuid.uuid4().hex[:8]}", "Hallo", municipality="kranj")
+
+
+def test_database_outage_during_the_purge_leaves_every_instance_serving(cluster: Cluster) -> None:
+    """The production loop (bot.supervise, as `python -m bot production` runs it) purges
+    every second here; PostgreSQL goes down and comes back in between."""
+    schedule = PurgeSchedule(every=1.0, retry=1.0)
+    stop = threading.Event()
+    outcome: list[bool] = []
+    loop = threading.Thread(
+        target=lambda: outcome.append(supervise(cluster, schedule, stop, poll_seconds=0.2))
+    )
+    loop.start()
+    try:
+        deadline = time.monotonic() + 60
+        while schedule.succeeded < 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        cluster.stop_service("postgres")
+        try:
+            failed_before = schedule.failed
+            while schedule.failed <= failed_before and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert schedule.failed > failed_before, "a purge ran while the database was down"
+            assert loop.is_alive(), "the production loop goes on"
+        finally:
+            cluster.start_service("postgres")
+        succeeded = schedule.succeeded
+        while schedule.succeeded <= succeeded and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert schedule.succeeded > succeeded, "purging again once the database is back"
+    finally:
+        stop.set()
+        loop.join(timeout=30)
+    assert outcome == [True], "stopped on request, not because a server exited"
+    for url in cluster.urls():
+        assert say(url, f"after-purge-{uuid.uuid4().hex[:8]}", "Hallo", municipality="kranj")
+
+
+def test_production_refuses_to_start_without_widget_origins(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "WIDGET_ALLOWED_ORIGINS"}
+    started = subprocess.run(
+        [venv_bin("python"), "-m", "bot", "production", "--work", str(tmp_path)],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode == 2
+    assert "WIDGET_ALLOWED_ORIGINS=https://" in started.stderr, "says how to set it"
+    assert not list(tmp_path.iterdir()), "nothing was started"
