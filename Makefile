@@ -40,13 +40,14 @@ unit: setup
 test: setup  ## lint, unit tests, data validation, one training run, conversation and e2e tests
 	scripts/test.sh
 
-bench: setup  ## intents (chosen vs Rasa default), language ID, knowledge at scale, lookups, FAQ choice, REST load
+bench: setup  ## intents (chosen vs Rasa default), language ID, knowledge at scale, lookups, FAQ choice, REST load, a burst of made-up senders
 	$(PY) -m benchmarks.nlu
 	$(PY) -m benchmarks.language --model $$(scripts/train-if-stale.sh)
 	$(PY) -m benchmarks.knowledge
 	$(PY) -m benchmarks.services
 	$(PY) -m benchmarks.faq
 	$(PY) -m benchmarks.rest
+	$(PY) -m benchmarks.burst
 
 lock:  ## refresh constraints.txt from the current environment
 	$(PY) -m pip freeze --exclude-editable > constraints.txt
