@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 from bot.geo import haversine_km
 from bot.knowledge.holidays import known_subdivisions
-from bot.knowledge.problems import Problem
+from bot.knowledge.problems import Problem, field_name
 from bot.knowledge.schema import Municipality
 from bot.knowledge.yamlfile import position
 from bot.language.registry import supported_codes
@@ -30,8 +30,7 @@ class _Reporter:
 
     def add(self, loc: Sequence[Any], message: str, severity: str = "error") -> None:
         line, column = position(self.root, loc)
-        name = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in loc).lstrip(".")
-        self.problems.append(Problem(self.path, line, column, name, message, severity))
+        self.problems.append(Problem(self.path, line, column, field_name(loc), message, severity))
 
 
 def _unique_ids(municipality: Municipality, report: _Reporter) -> None:

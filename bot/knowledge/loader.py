@@ -5,39 +5,27 @@ Pure: reads files, returns checked `Municipality` objects and problems; stores n
 
 from __future__ import annotations
 
-import difflib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Iterable
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from yaml import MarkedYAMLError
+from yaml.nodes import MappingNode
 
 from bot.knowledge.checks import check, coverage
+from bot.knowledge.limits import MAX_FILE_BYTES, file_too_large
+from bot.knowledge.messages import schema_problems
+from bot.knowledge.precheck import precheck
 from bot.knowledge.problems import Problem
 from bot.knowledge.schema import Municipality
-from bot.knowledge.yamlfile import position, read
+from bot.knowledge.yamlfile import compose, construct, position
 
 PARALLEL_FROM = 16  # files per extra process: below that, one process is faster
-
-_PLAIN_WORDS = {
-    "value_error.missing": "is missing; this field is required",
-    "type_error.float": "must be a number",
-    "type_error.integer": "must be a whole number",
-    "type_error.bool": "must be true or false",
-    "type_error.list": "must be a list (lines starting with '- ')",
-    "type_error.dict": "must be a map of keys and values",
-    "type_error.str": "must be text",
-    "type_error.date": "must be a date like 2026-03-31",
-    "value_error.date": "must be a date like 2026-03-31",
-    "value_error.str.regex": "has the wrong form",
-    "value_error.list.min_items": "needs at least one entry",
-    "value_error.number.not_ge": "is too small",
-    "value_error.number.not_le": "is too large",
-}
+SUFFIXES = (".yml", ".yaml")
 
 
 @dataclass
@@ -60,69 +48,60 @@ class LoadResult:
         return coverage(self.municipalities)
 
 
-def _model_at(loc: Sequence[Any]) -> type[BaseModel] | None:
-    """The pydantic model that owns the last key of `loc`."""
-    model: Any = Municipality
-    for key in loc[:-1]:
-        if isinstance(key, int):
-            continue
-        field_info = model.__fields__.get(key) if hasattr(model, "__fields__") else None
-        if field_info is None:
-            return None
-        model = field_info.type_
-    return model if hasattr(model, "__fields__") else None
+def _read_text(path: Path) -> str | Problem:
+    """The file's text (newlines as \\n, no byte-order mark), or why it cannot be read. A file
+    over the size limit is refused before it is read further than the limit."""
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+            size = max(os.fstat(stream.fileno()).st_size, len(raw))
+    except FileNotFoundError:
+        return Problem(path, 1, 1, "(file)", "no such file")
+    except OSError as error:
+        return Problem(path, 1, 1, "(file)", f"cannot be read: {error.strerror or error}")
+    too_large = file_too_large(path, size)
+    if too_large is not None:
+        return too_large
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return Problem(path, 1, 1, "(file)", "is not UTF-8 text")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _message(error: dict[str, Any]) -> str:
-    loc, kind = error["loc"], error["type"]
-    if kind == "value_error.extra":
-        model = _model_at(loc)
-        known = list(model.__fields__) if model else []
-        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"; did you mean '{guess[0]}'?" if guess else f"; known fields: {', '.join(known)}"
-        return f"unknown field '{loc[-1]}'{hint}"
-    if kind in _PLAIN_WORDS:
-        return _PLAIN_WORDS[kind]
-    return str(error["msg"])
-
-
-def _field_name(loc: Sequence[Any]) -> str:
-    parts: list[str] = []
-    for key in loc:
-        if key == "__root__":
-            continue
-        parts.append(f"[{key}]" if isinstance(key, int) else ("." if parts else "") + str(key))
-    return "".join(parts) or "(file)"
+def _syntax_problem(path: Path, error: MarkedYAMLError) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    reason = error.problem or error.context or "not valid YAML"
+    return Problem(path, line, column, "(file)", f"YAML syntax: {reason}")
 
 
 def load_file(path: Path, today: date | None = None) -> tuple[Municipality | None, list[Problem]]:
     """Parse and check one file; the municipality is None when the file has an error."""
+    text = _read_text(path)
+    if isinstance(text, Problem):
+        return None, [text]
     try:
-        data, root = read(path.read_text(encoding="utf-8"))
+        root = compose(text)
+        if not isinstance(root, MappingNode):
+            message = "must be a map with id, name, ... at the top"
+            return None, [Problem(path, 1, 1, "(file)", message)]
+        found, too_large = precheck(path, text, root)  # before the slow part
+        if too_large:
+            return None, [problem for _, problem in found]
+        data = construct(root)
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = error.problem or error.context or "not valid YAML"
-        return None, [Problem(path, line, column, "(file)", f"YAML syntax: {reason}")]
-    except UnicodeDecodeError:
-        return None, [Problem(path, 1, 1, "(file)", "is not UTF-8 text")]
-    if not isinstance(data, dict):
-        return None, [Problem(path, 1, 1, "(file)", "must be a map with id, name, ... at the top")]
+        return None, [_syntax_problem(path, error)]
+    problems = [problem for _, problem in found]
     try:
         municipality = Municipality.parse_obj(data)
     except ValidationError as error:
-        by_field: dict[tuple[Any, ...], Problem] = {}
-        for item in error.errors():
-            loc = tuple(k for k in item["loc"] if k != "__root__")
-            if loc in by_field:
-                continue  # a field of two allowed forms reports once
-            line, column = position(root, loc)
-            by_field[loc] = Problem(path, line, column, _field_name(loc), _message(item))
-        return None, list(by_field.values())
+        return None, problems + schema_problems(path, root, error, {loc for loc, _ in found})
     if municipality.id != path.stem:
         line, column = position(root, ("id",))
-        return None, [Problem(path, line, column, "id", f"must match the file name '{path.stem}'")]
-    problems = check(path, root, municipality, today or date.today())
+        message = f"must match the file name '{path.stem}'"
+        return None, [*problems, Problem(path, line, column, "id", message)]
+    problems += check(path, root, municipality, today or date.today())
     if any(problem.severity == "error" for problem in problems):
         return None, problems
     return municipality, problems
@@ -133,7 +112,7 @@ def knowledge_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml")))
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES))
         else:
             files.append(path)
     return files
@@ -153,6 +132,10 @@ def load_paths(paths: Iterable[Path], today: date | None = None) -> LoadResult:
     """Check every file; keep the good municipalities and every problem."""
     result = LoadResult()
     seen: dict[str, Path] = {}
+    paths = list(paths)
+    for folder in paths:
+        if folder.is_dir() and not knowledge_files([folder]):
+            result.problems.append(Problem(folder, 1, 1, "(folder)", "has no .yml files"))
     files = knowledge_files(paths)
     for path, (municipality, problems) in zip(files, _load_all(files, today or date.today())):
         result.problems.extend(problems)

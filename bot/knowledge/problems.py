@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Sequence
 
 
 @dataclass(frozen=True)
@@ -20,3 +21,13 @@ class Problem:
     def __str__(self) -> str:
         level = "" if self.severity == "error" else "warning: "
         return f"{self.file}:{self.line}:{self.column}: {self.field}: {level}{self.message}"
+
+
+def field_name(loc: Sequence[Any]) -> str:
+    """`services[3].phone` for ("services", 3, "phone"); "(file)" for the whole file."""
+    parts: list[str] = []
+    for key in loc:
+        if key == "__root__":
+            continue
+        parts.append(f"[{key}]" if isinstance(key, int) else ("." if parts else "") + str(key))
+    return "".join(parts) or "(file)"

@@ -7,14 +7,23 @@ import difflib
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Dict, List, Optional, Union
+from typing import TYPE_CHECKING, Dict, List, Optional, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from pydantic import BaseModel, Field, validator
+from pydantic import BaseModel, ConstrainedStr, Field, validator
 
 from bot.knowledge.hours import OpeningHoursError
 from bot.knowledge.hours import parse as parse_hours
+from bot.knowledge.limits import (
+    MAX_CODE,
+    MAX_FAQS,
+    MAX_LIST,
+    MAX_LONG_TEXT,
+    MAX_PLACES,
+    MAX_SERVICES,
+    MAX_TEXT,
+)
 from bot.language.registry import supported_codes
 
 TOPICS = ("housing", "jobs", "schooling", "language_courses", "healthcare", "registration")
@@ -47,7 +56,46 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]{5,}$")
 _URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
-LocalisedText = Dict[str, str]
+
+if TYPE_CHECKING:  # to type checkers (and the code that reads the content) plain text
+    Text = str
+    LongText = str
+    Code = str
+    CountryCode = str
+    Link = str
+else:
+
+    class Text(ConstrainedStr):
+        """Text as written: a YAML number, date or true/false is an error, not turned into text
+        (it would lose a phone number's leading 0 or +); a comment after it must not cut it."""
+
+        strict = True
+        max_length = MAX_TEXT
+
+    class LongText(Text):
+        """An answer or a note: fits one chat message."""
+
+        max_length = MAX_LONG_TEXT
+
+    class Code(ConstrainedStr):
+        """An id or a code without spaces (topic, country, time zone, language, category): as
+        strict as Text, but a comment after it cannot cut it, so it may follow on the line."""
+
+        strict = True
+        max_length = MAX_CODE
+
+    class CountryCode(Code):
+        regex = re.compile(r"^[A-Z]{2}$")
+
+    class Link(ConstrainedStr):
+        """An e-mail or web address: one word like a code, as long as a text."""
+
+        strict = True
+        max_length = MAX_TEXT
+
+
+LocalisedText = Dict[str, Text]
+LocalisedLongText = Dict[str, LongText]
 
 
 def _check_languages(value: Dict[str, object]) -> Dict[str, object]:
@@ -113,12 +161,12 @@ class Strict(BaseModel):
 
 
 class Contact(Strict):
-    name: Union[str, LocalisedText]
-    address: str
-    phone: str
-    email: str
-    website: Optional[str] = None
-    opening_hours: str
+    name: Union[Text, LocalisedText]
+    address: Text
+    phone: Text
+    email: Link
+    website: Optional[Link] = None
+    opening_hours: Text
 
     _name_languages = validator("name", allow_reuse=True)(
         lambda v: _check_languages(v) if isinstance(v, dict) else v
@@ -130,24 +178,24 @@ class Contact(Strict):
 
 
 class Place(Strict):
-    id: str
-    name: Union[str, LocalisedText]
+    id: Code
+    name: Union[Text, LocalisedText]
 
     _name_languages = validator("name", allow_reuse=True)(
         lambda v: _check_languages(v) if isinstance(v, dict) else v
     )
-    aliases: List[str] = []
-    postcode: Optional[str] = None
+    aliases: List[Text] = Field([], max_items=MAX_LIST)
+    postcode: Optional[Text] = None
     lat: float = Field(..., ge=-90, le=90)
     lon: float = Field(..., ge=-180, le=180)
 
 
 class Faq(Strict):
-    id: str
-    topic: str
-    questions: Dict[str, List[str]] = {}
-    answer: LocalisedText
-    links: List[str] = []
+    id: Code
+    topic: Code
+    questions: Dict[str, List[Text]] = {}  # each list: MAX_LIST (checked in precheck)
+    answer: LocalisedLongText
+    links: List[Link] = Field([], max_items=MAX_LIST)
     last_reviewed: Optional[date] = None
 
     _languages = validator("questions", "answer", allow_reuse=True)(_check_languages)
@@ -160,28 +208,28 @@ class Faq(Strict):
         return value
 
     @validator("answer")
-    def _answer_not_empty(cls, value: LocalisedText) -> LocalisedText:
+    def _answer_not_empty(cls, value: LocalisedLongText) -> LocalisedLongText:
         if not value:
             raise ValueError("needs the answer in at least one language")
         return value
 
 
 class Service(Strict):
-    id: str
-    name: Union[str, LocalisedText]
-    categories: List[str] = Field(..., min_items=1)
-    address: str
-    place: Optional[str] = None
+    id: Code
+    name: Union[Text, LocalisedText]
+    categories: List[Code] = Field(..., min_items=1, max_items=MAX_LIST)
+    address: Text
+    place: Optional[Code] = None
     lat: float = Field(..., ge=-90, le=90)
     lon: float = Field(..., ge=-180, le=180)
-    opening_hours: Optional[str] = None
-    languages: List[str] = []
-    phone: Optional[str] = None
-    email: Optional[str] = None
-    website: Optional[str] = None
+    opening_hours: Optional[Text] = None
+    languages: List[Code] = Field([], max_items=MAX_LIST)
+    phone: Optional[Text] = None
+    email: Optional[Link] = None
+    website: Optional[Link] = None
     free: Optional[bool] = None
-    cost_note: Optional[LocalisedText] = None
-    notes: LocalisedText = {}
+    cost_note: Optional[LocalisedLongText] = None
+    notes: LocalisedLongText = {}
 
     _name_languages = validator("name", allow_reuse=True)(
         lambda v: _check_languages(v) if isinstance(v, dict) else v
@@ -203,22 +251,22 @@ class Service(Strict):
 
 
 class Municipality(Strict):
-    id: str
+    id: Code
     sample: bool = False
     name: LocalisedText
-    country: str = Field(..., regex=r"^[A-Z]{2}$")
-    region: Optional[str] = None
-    timezone: str
-    languages: List[str] = Field(..., min_items=1)
+    country: CountryCode
+    region: Optional[Text] = None
+    timezone: Code
+    languages: List[Code] = Field(..., min_items=1, max_items=MAX_LIST)
     lat: float = Field(..., ge=-90, le=90)
     lon: float = Field(..., ge=-180, le=180)
     radius_km: float = Field(15.0, gt=0, le=100)
-    holiday_subdivision: Optional[str] = None
-    holidays: List[date] = []
+    holiday_subdivision: Optional[Code] = None
+    holidays: List[date] = Field([], max_items=MAX_LIST)
     contact: Contact
-    places: List[Place] = []
-    faqs: List[Faq] = []
-    services: List[Service] = []
+    places: List[Place] = Field([], max_items=MAX_PLACES)
+    faqs: List[Faq] = Field([], max_items=MAX_FAQS)
+    services: List[Service] = Field([], max_items=MAX_SERVICES)
 
     _name_languages = validator("name", allow_reuse=True)(_check_languages)
 

@@ -1,4 +1,5 @@
-"""Load every knowledge file into the database in one transaction."""
+"""Load knowledge files into the database in one transaction: the municipalities of the files
+given are added or changed; others are removed only with `prune` (see `sync`)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.knowledge.loader import LoadResult, load_paths
+from bot.knowledge.loader import SUFFIXES, LoadResult, load_paths
 from bot.knowledge.models import FaqRow, MunicipalityRow, ServiceRow
+from bot.knowledge.problems import Problem
 from bot.knowledge.schema import Municipality
 
 
@@ -25,6 +27,8 @@ class SyncReport:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    not_in_files: list[str] = field(default_factory=list)  # kept: a folder lacks them, no prune
+    others: list[str] = field(default_factory=list)  # kept: only single files were given
     load: LoadResult = field(default_factory=LoadResult)
 
     @property
@@ -94,21 +98,73 @@ def _delete(session: Session, municipality_id: str) -> None:
     session.execute(delete(MunicipalityRow).where(MunicipalityRow.id == municipality_id))
 
 
-def sync(engine: Engine, paths: Iterable[Path]) -> SyncReport:
-    """Replace the database content with the files' content, all or nothing.
+def _missing(paths: list[Path]) -> dict[str, Path]:
+    """Municipality id -> named .yml file that does not exist (a removal, with prune)."""
+    return {p.stem: p for p in paths if p.suffix in SUFFIXES and not p.exists()}
 
-    Files are checked first; if any has an error, the database is not touched.
-    Municipalities whose content did not change are left as they are (idempotent).
+
+def _missing_without_prune(missing: dict[str, Path]) -> list[Problem]:
+    return [
+        Problem(
+            path,
+            1,
+            1,
+            "(file)",
+            f"no such file; to remove '{municipality_id}' from the database, run sync with "
+            "--prune and this file",
+        )
+        for municipality_id, path in missing.items()
+    ]
+
+
+def _plan(
+    report: SyncReport, existing: set[str], gone: dict[str, Path], whole: bool, prune: bool
+) -> list[str]:
+    """The municipalities to remove (`gone`: with prune, named files that do not exist);
+    sorts the ones kept into the report; a removal of an unknown one is a warning (a typo, or
+    a sync run twice)."""
+    files = {m.id for m in report.load.municipalities}
+    gone = {i: path for i, path in gone.items() if i not in files}
+    for municipality_id, path in gone.items():
+        if municipality_id not in existing:
+            message = (
+                f"no such file, and '{municipality_id}' is not in the database: nothing to remove"
+            )
+            report.load.problems.append(Problem(path, 1, 1, "(file)", message, "warning"))
+    absent = sorted(existing - files)
+    if whole and prune:
+        return absent
+    if whole:
+        report.not_in_files = absent
+        return []
+    report.others = [i for i in absent if i not in gone]
+    return [i for i in absent if i in gone]
+
+
+def sync(engine: Engine, paths: Iterable[Path], prune: bool = False) -> SyncReport:
+    """Add and change the municipalities of the files given, all or nothing.
+
+    Files are checked first; if any has an error, the database is not touched. Unchanged
+    municipalities are left as they are (idempotent). Municipalities without a file are only
+    removed with `prune`, and only within what was given: a folder stands for every
+    municipality (all in the database without a file in it go), a named file for its own
+    (it goes when the file no longer exists). Without prune they are listed in the report.
     """
-    report = SyncReport(load=load_paths(paths))
+    paths = list(paths)
+    gone = _missing(paths)
+    given = [path for path in paths if path not in gone.values()]
+    report = SyncReport(load=load_paths(given) if given else LoadResult())
+    if not prune:
+        report.load.problems += _missing_without_prune(gone)
     if not report.ok:
         return report
+    whole = any(path.is_dir() for path in given)
     sources = {m.id: m for m in report.load.municipalities}
     with Session(engine) as session, session.begin():
         existing = dict(
             session.execute(select(MunicipalityRow.id, MunicipalityRow.content_hash)).all()
         )
-        for municipality_id in sorted(set(existing) - set(sources)):
+        for municipality_id in _plan(report, set(existing), gone, whole, prune):
             _delete(session, municipality_id)
             report.removed.append(municipality_id)
         for municipality_id, municipality in sorted(sources.items()):

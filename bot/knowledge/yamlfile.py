@@ -8,7 +8,7 @@ becoming a base-60 number. A key written twice in one map is an error.
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from typing import Any, Sequence, TypeGuard
 
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.cyaml import CParser  # type: ignore[attr-defined]
@@ -64,15 +64,30 @@ class _Loader(CParser, _Constructor, _Core12Resolver):
         _Core12Resolver.__init__(self)
 
 
-def read(text: str) -> tuple[Any, Node | None]:
-    """Plain Python data and the node tree it came from; raises yaml.MarkedYAMLError."""
+def compose(text: str) -> Node | None:
+    """The node tree of the document (types resolved, values not yet built), or None for an
+    empty document; raises yaml.MarkedYAMLError."""
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        return loader.get_single_node()
     finally:
         loader.dispose()
-    return data, node
+
+
+def construct(node: Node) -> Any:
+    """Plain Python data from a node tree; raises yaml.MarkedYAMLError (a key used twice)."""
+    return _Constructor().construct_document(node)
+
+
+def _step(node: Node, key: Any) -> tuple[Node, Node] | None:
+    """(the node naming the child: its key in a map, the item in a list; the child) or None."""
+    if isinstance(node, MappingNode):
+        for key_node, value in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == str(key):
+                return key_node, value
+    elif isinstance(node, SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+        return node.value[key], node.value[key]
+    return None
 
 
 def position(root: Node | None, loc: Sequence[Any]) -> tuple[int, int]:
@@ -83,22 +98,25 @@ def position(root: Node | None, loc: Sequence[Any]) -> tuple[int, int]:
     node: Node = root
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     for key in loc:
-        if isinstance(node, MappingNode):
-            match = next(
-                (
-                    (k, v)
-                    for k, v in node.value
-                    if isinstance(k, ScalarNode) and k.value == str(key)
-                ),
-                None,
-            )
-            if match is None:
-                break
-            line, column = match[0].start_mark.line + 1, match[0].start_mark.column + 1
-            node = match[1]
-        elif isinstance(node, SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-            line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        else:
+        step = _step(node, key)
+        if step is None:
             break
+        line, column = step[0].start_mark.line + 1, step[0].start_mark.column + 1
+        node = step[1]
     return line, column
+
+
+def value_node(root: Node | None, loc: Sequence[Any]) -> Node | None:
+    """The node of the value at `loc`, or None when there is none."""
+    node = root
+    for key in loc:
+        step = _step(node, key) if node is not None else None
+        if step is None:
+            return None
+        node = step[1]
+    return node
+
+
+def is_plain(node: Node | None) -> TypeGuard[ScalarNode]:
+    """An unquoted, one-line-style scalar (libyaml's style for it is '', PyYAML's None)."""
+    return isinstance(node, ScalarNode) and not node.style

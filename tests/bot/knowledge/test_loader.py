@@ -169,6 +169,68 @@ BROKEN: list[tuple[str, Breaker, str, str]] = [
     ),
     ("id vs file name", _replace("id: testville", "id: testdorf"), "id", "file name"),
     (
+        "unquoted phone number",
+        _replace('"+43 5572 306 0"', "+4355723060"),
+        "contact.phone",
+        '+4355723060 was read as a number; put it in quotes: "+4355723060"',
+    ),
+    (
+        "phone number with a leading zero",
+        _replace('  phone: "+43 5572 306 100"', "  phone: 0557230610"),
+        "services[0].phone",
+        '0557230610 was read as a number; put it in quotes: "0557230610"',
+    ),
+    (
+        "unquoted postcode",
+        _replace('postcode: "6850"', "postcode: 6850"),
+        "places[0].postcode",
+        'put it in quotes: "6850"',
+    ),
+    (
+        "unquoted holiday region",
+        _replace('holiday_subdivision: "8"', "holiday_subdivision: 8"),
+        "holiday_subdivision",
+        'put it in quotes: "8"',
+    ),
+    ("date as text", _replace("region: Vorarlberg", "region: 2026-01-01"), "region", "a date"),
+    (
+        "true as a name",
+        _replace("name: AMS Testdorf", "name: true"),
+        "services[1].name",
+        'true was read as true or false; put it in quotes: "true"',
+    ),
+    (
+        "number as an answer",
+        _replace('en: "Register with the AMS."', "en: 1450"),
+        "faqs[1].answer.en",
+        "1450 was read as a number",
+    ),
+    (
+        "number as a question",
+        _replace('en: ["How do I find a flat?"]', "en: [3.5]"),
+        "faqs[0].questions.en[0]",
+        '3.5 was read as a number; put it in quotes: "3.5"',
+    ),
+    (
+        "text cut by a comment",
+        _replace("address: Poststraße 2, 6850", "address: Poststraße 2 #2nd floor, 6850"),
+        "services[1].address",
+        "text after # was read as a comment",
+    ),
+    (
+        "answer too long",
+        _replace('en: "Register with the AMS."', f'en: "{"x" * 4001}"'),
+        "faqs[1].answer.en",
+        "is longer than 4,000 characters (4,001)",
+    ),
+    (
+        "name too long",
+        _replace("name: AMS Testdorf", f"name: {'AMS ' * 300}"),
+        "services[1].name",
+        "is longer than 1,000 characters",
+    ),
+    ("id too long", _replace("id: vhs", f"id: {'v' * 65}"), "services[2].id", "longer than 64"),
+    (
         "empty answer",
         lambda text: re.sub(r"(topic: jobs\n  answer:)\n(    .*\n)+", r"\1 {}\n", text),
         "faqs[1].answer",
@@ -211,9 +273,7 @@ def test_not_utf8_and_not_a_map(tmp_path: Path) -> None:
 def test_python_tags_are_refused_not_run(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     path = tmp_path / "testville.yml"
-    path.write_text(
-        f'id: !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8"
-    )
+    path.write_text(f'id: !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8")
     municipality, problems = load_file(path, TODAY)
     assert municipality is None and problems and problems[0].line == 1
     assert not marker.exists(), "YAML is loaded safely: no code runs"
@@ -258,3 +318,29 @@ def test_many_files_are_checked_in_parallel_with_the_same_results(tmp_path: Path
     result = load_paths([tmp_path], today=TODAY)
     assert len(result.municipalities) == count - 1
     assert [(p.file.name, p.field) for p in result.errors] == [("town7.yml", "faqs[0].topic")]
+
+
+def test_the_quoting_hint_points_at_the_value(tmp_path: Path) -> None:
+    path = _write(tmp_path, VALID.replace('  phone: "+43 5572 306 100"', "  phone: 0424230100"))
+    _, problems = load_file(path, TODAY)
+    assert [str(p) for p in problems] == [
+        f"{path}:66:10: services[0].phone: 0424230100 was read as a number; put it in quotes: "
+        '"0424230100"'
+    ]
+
+
+def test_numbers_stay_numbers(tmp_path: Path) -> None:
+    """lat, lon and radius_km are numbers, written with or without quotes."""
+    text = VALID.replace("lat: 47.4125\n", 'lat: "47.4125"\n', 1) + "radius_km: 20\n"
+    municipality, _ = load_file(_write(tmp_path, text), TODAY)
+    assert municipality is not None
+    assert municipality.lat == 47.4125 and municipality.radius_km == 20
+
+
+def test_a_missing_file_and_a_folder_without_files_are_errors(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = load_paths([tmp_path / "nowhere.yml", tmp_path / "empty"], today=TODAY)
+    assert [str(p) for p in result.errors] == [
+        f"{tmp_path / 'empty'}:1:1: (folder): has no .yml files",
+        f"{tmp_path / 'nowhere.yml'}:1:1: (file): no such file",
+    ]

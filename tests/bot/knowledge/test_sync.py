@@ -1,4 +1,5 @@
-"""Sync is all-or-nothing and idempotent, reports what it did, on SQLite and PostgreSQL."""
+"""Sync is all-or-nothing and idempotent, changes only the municipalities of the files given,
+removes only with prune, and reports what it did, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.cli import main
 from bot.knowledge.db import make_engine
 from bot.knowledge.models import FaqRow, MunicipalityRow, ServiceRow
 from bot.knowledge.repository import KnowledgeRepository
@@ -69,18 +72,115 @@ def test_stored_content_reads_back(tmp_path: Path, database_url: str) -> None:
     assert {s.id for s in repository.services("kranj")} >= {"language-cafe-library"}
 
 
-def test_sync_reports_changes_and_removals(tmp_path: Path, database_url: str) -> None:
+def test_sync_reports_changes_and_prune_removes(tmp_path: Path, database_url: str) -> None:
     engine = make_engine(database_url)
     folder = _copy_samples(tmp_path)
     sync(engine, [folder])
     kranj = folder / "kranj.yml"
     kranj.write_text(kranj.read_text().replace("within 8 days", "within 3 days"))
     (folder / "bolzano.yml").unlink()
-    report = sync(engine, [folder])
+    report = sync(engine, [folder], prune=True)
     assert report.changed == ["kranj"] and report.removed == ["bolzano"]
     assert sorted(report.unchanged) == [i for i in SAMPLE_IDS if i not in ("kranj", "bolzano")]
     faqs = KnowledgeRepository(engine).faqs("kranj", "registration")
     assert "within 3 days" in faqs[0].answer["en"]
+    again = sync(engine, [folder], prune=True)
+    assert again.ok and again.removed == again.changed == []
+
+
+def test_without_prune_a_folder_sync_keeps_and_lists_what_has_no_file(
+    tmp_path: Path, database_url: str
+) -> None:
+    engine = make_engine(database_url)
+    folder = _copy_samples(tmp_path)
+    sync(engine, [folder])
+    before = _snapshot(engine)
+    (folder / "bolzano.yml").unlink()
+    report = sync(engine, [folder])
+    assert report.ok and report.removed == []
+    assert report.not_in_files == ["bolzano"]
+    assert _snapshot(engine) == before
+    assert KnowledgeRepository(engine).municipality("bolzano") is not None
+
+
+def test_syncing_one_file_changes_only_that_municipality(tmp_path: Path, database_url: str) -> None:
+    engine = make_engine(database_url)
+    folder = _copy_samples(tmp_path)
+    sync(engine, [folder])
+    before = _snapshot(engine)
+    kranj = folder / "kranj.yml"
+    kranj.write_text(kranj.read_text().replace("within 8 days", "within 3 days"))
+    for prune in (False, True):
+        report = sync(engine, [kranj], prune=prune)
+        assert report.ok and report.removed == [] and report.not_in_files == []
+        assert report.others == [i for i in SAMPLE_IDS if i != "kranj"]
+    after = _snapshot(engine)
+    for table in ("municipalities", "faqs", "services"):
+        assert [r for r in after[table] if r[0] != "kranj"] == [
+            r for r in before[table] if r[0] != "kranj"
+        ], f"{table}: other municipalities must stay as they were"
+    assert (
+        "within 3 days" in KnowledgeRepository(engine).faqs("kranj", "registration")[0].answer["en"]
+    )
+
+
+def test_prune_with_a_named_file_that_is_gone_removes_only_that_one(
+    tmp_path: Path, database_url: str
+) -> None:
+    engine = make_engine(database_url)
+    folder = _copy_samples(tmp_path)
+    sync(engine, [folder])
+    for name in ("bolzano.yml", "kranj.yml"):
+        (folder / name).unlink()
+    report = sync(engine, [folder / "bolzano.yml"], prune=True)
+    assert report.ok and report.removed == ["bolzano"]
+    assert KnowledgeRepository(engine).municipality_ids() == [
+        i for i in SAMPLE_IDS if i != "bolzano"
+    ], "kranj has no file either, but it was not named"
+    again = sync(engine, [folder / "bolzano.yml"], prune=True)
+    assert again.ok and again.removed == [], "running it twice is fine"
+    assert "nothing to remove" in again.load.problems[0].message
+    assert again.load.problems[0].severity == "warning"
+
+
+def test_a_named_file_that_is_gone_without_prune_is_an_error(
+    tmp_path: Path, database_url: str
+) -> None:
+    engine = make_engine(database_url)
+    folder = _copy_samples(tmp_path)
+    sync(engine, [folder])
+    before = _snapshot(engine)
+    (folder / "bolzano.yml").unlink()
+    report = sync(engine, [folder / "bolzano.yml", folder / "kranj.yml"])
+    assert not report.ok and report.removed == []
+    assert str(report.load.errors[0]).startswith(f"{folder / 'bolzano.yml'}:1:1: (file): ")
+    assert "--prune" in report.load.errors[0].message
+    assert _snapshot(engine) == before
+
+
+def test_prune_with_an_empty_folder_removes_nothing(tmp_path: Path, database_url: str) -> None:
+    engine = make_engine(database_url)
+    sync(engine, [_copy_samples(tmp_path)])
+    before = _snapshot(engine)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    report = sync(engine, [empty], prune=True)
+    assert not report.ok and report.removed == []
+    assert "has no .yml files" in report.load.errors[0].message
+    assert _snapshot(engine) == before
+
+
+def test_prune_is_all_or_nothing(tmp_path: Path, database_url: str) -> None:
+    engine = make_engine(database_url)
+    folder = _copy_samples(tmp_path)
+    sync(engine, [folder])
+    before = _snapshot(engine)
+    (folder / "bolzano.yml").unlink()
+    kranj = folder / "kranj.yml"
+    kranj.write_text(kranj.read_text().replace("topic: housing", "topic: nope", 1))
+    report = sync(engine, [folder], prune=True)
+    assert not report.ok and report.removed == []
+    assert _snapshot(engine) == before
 
 
 def test_broken_file_changes_nothing(tmp_path: Path, database_url: str) -> None:
@@ -98,3 +198,22 @@ def test_broken_file_changes_nothing(tmp_path: Path, database_url: str) -> None:
     assert report.added == report.changed == report.removed == []
     assert {p.file.name for p in report.load.errors} == {"bolzano.yml", "testville.yml"}
     assert _snapshot(engine) == before, "a failed sync must leave the database as it was"
+
+
+def test_sync_command_says_what_it_keeps_and_removes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _copy_samples(tmp_path)
+    database = ["--database-url", f"sqlite:///{tmp_path / 'knowledge.db'}"]
+    assert main(["knowledge", "sync", str(folder), *database]) == 0
+    (folder / "bolzano.yml").unlink()
+    capsys.readouterr()
+    assert main(["knowledge", "sync", str(folder), *database]) == 0
+    kept = capsys.readouterr().out
+    assert "In the database but not in these files: bolzano" in kept and "--prune" in kept
+    assert main(["knowledge", "sync", str(folder / "kranj.yml"), *database]) == 0
+    assert "3 other municipalities" in capsys.readouterr().out
+    assert main(["knowledge", "sync", "--prune", str(folder), *database]) == 0
+    removed = capsys.readouterr().out
+    assert "Removed (--prune): bolzano" in removed
+    assert "not in these files" not in removed
