@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup knowledge model run production test lint unit bench lock clean
+.PHONY: setup knowledge model run production test fuzz lint unit bench lock clean
 
 setup: $(STAMP)
 
@@ -39,6 +39,10 @@ unit: setup
 
 test: setup  ## lint, unit tests, data validation, one training run, conversation and e2e tests
 	scripts/test.sh
+
+fuzz: setup  ## the fuzz suite (tests/e2e/test_fuzz.py) for FUZZ_MINUTES (default 30); FUZZ_SEED=n repeats a run
+	MODEL_PATH=$$(scripts/train-if-stale.sh) FUZZ_MINUTES=$${FUZZ_MINUTES:-30} \
+	  $(PY) -m pytest -m e2e tests/e2e/test_fuzz.py -q
 
 bench: setup  ## intents (chosen vs Rasa default), language ID, knowledge at scale, lookups, FAQ choice, REST load, a burst of made-up senders
 	$(PY) -m benchmarks.nlu

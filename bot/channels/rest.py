@@ -92,6 +92,12 @@ class ValidatingRestInput(RestInput):
         """Rasa's REST routes, with validation first and layout-aware replies (no streaming)."""
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
+        @webhook.listener("before_server_start")
+        async def json_errors(app: Any, loop: Any) -> None:
+            # errors Sanic raises before any route (headers or URL over 8 KB: 413) in JSON,
+            # like every refusal of the channels, instead of Sanic's plain text
+            app.config.FALLBACK_ERROR_FORMAT = "json"
+
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})

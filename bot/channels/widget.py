@@ -71,6 +71,20 @@ def widget_strings() -> Dict[str, Any]:
     }
 
 
+class RefusingServer(AsyncServer):
+    """A socket.io server that answers a frame it cannot decode (broken JSON, a number of
+    thousands of digits, nesting thousands deep) with `refused` instead of silence."""
+
+    async def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
+        try:
+            await super()._handle_eio_message(eio_sid, data)
+        except (ValueError, RecursionError) as error:  # RecursionError: nesting too deep
+            sid = self.manager.sid_from_eio_sid(eio_sid, "/")
+            logger.info("Widget frame refused: %s", type(error).__name__)
+            if sid:
+                await self.emit("refused", {"reason": "the message could not be read"}, to=sid)
+
+
 class WidgetOutput(OutputChannel):
     """Sends replies to every tab of one session."""
 
@@ -117,7 +131,7 @@ class WidgetInput(InputChannel):
         self.origins = origins or OriginPolicy()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.origins.allows)
+        sio = RefusingServer(async_mode="sanic", cors_allowed_origins=self.origins.allows)
         limiter = RateLimiter()
         addresses = AddressLimit()
         blueprint = SocketBlueprint(sio, SOCKET_PATH, f"custom_webhook_{type(self).__name__}")
@@ -140,7 +154,7 @@ class WidgetInput(InputChannel):
             return response.text(body, content_type=FILES[name])
 
         @sio.on("session_request")
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None) -> None:
             wanted = data.get("session_id") if isinstance(data, dict) else None
             session_id = wanted if isinstance(wanted, str) and _SESSION.match(wanted) else None
             session_id = session_id or uuid.uuid4().hex
@@ -149,7 +163,7 @@ class WidgetInput(InputChannel):
             await sio.emit("session_confirm", {"session_id": session_id}, room=sid)
 
         @sio.on("user_uttered")
-        async def user_uttered(sid: str, data: Any) -> None:
+        async def user_uttered(sid: str, data: Any = None, *extra: Any) -> None:
             session = await sio.get_session(sid)
             session_id = session.get("session_id") if session else None
             if not session_id or not isinstance(data, dict):
