@@ -38,15 +38,7 @@ import aiohttp
 
 from benchmarks.load import scripted
 from bot import PROJECT_DIR
-from bot.cluster import (
-    actions_run,
-    current_model,
-    embedded_endpoints,
-    free_port,
-    rasa_run,
-    stop_processes,
-    wait_ready,
-)
+from bot.cluster import current_model, embedded_servers
 
 BURST_ADDRESS = "203.0.113.7"
 BASELINE_ADDRESS = "198.51.100.10"
@@ -147,7 +139,6 @@ async def during_burst(
 def embedded(folder: Path, model: str) -> Iterator[str]:
     """The action server and Rasa as `make run` starts them, with their files in `folder`
     and TRUSTED_PROXIES=127.0.0.1; yields the REST webhook's URL."""
-    rasa_port, actions_port = free_port(), free_port()
     env = {
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -161,27 +152,8 @@ def embedded(folder: Path, model: str) -> Iterator[str]:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    commands = {
-        "actions": actions_run(actions_port),
-        "rasa": rasa_run(model, rasa_port, embedded_endpoints(folder, actions_port)),
-    }
-    logs = {name: folder / f"{name}.log" for name in commands}
-    processes = {
-        name: subprocess.Popen(
-            command,
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=logs[name].open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        for name, command in commands.items()
-    }
-    try:
-        wait_ready(f"http://127.0.0.1:{actions_port}/health", processes, logs)
-        wait_ready(f"http://127.0.0.1:{rasa_port}/", processes, logs)
-        yield f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
-    finally:
-        stop_processes(processes.values())
+    with embedded_servers(folder, model, env) as url:
+        yield f"{url}/webhooks/rest/webhook"
 
 
 def main() -> None:
@@ -202,9 +174,10 @@ def main() -> None:
         f"meanwhile. Limits: " + ", ".join(f"{k} {v}" for k, v in limits.items()),
         flush=True,
     )
-    with tempfile.TemporaryDirectory(prefix="bench-burst-") as temporary, embedded(
-        Path(temporary), model
-    ) as url:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-burst-") as temporary,
+        embedded(Path(temporary), model) as url,
+    ):
         asyncio.run(converse(url, "192.0.2.1", 3))  # warm-up: first answers load things
         alone = asyncio.run(converse(url, BASELINE_ADDRESS, args.messages))
         statuses, seconds, user = asyncio.run(

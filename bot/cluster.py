@@ -8,12 +8,13 @@ the work folder. Each process is a child of this one and stops with it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -133,6 +134,41 @@ def wait_ready(
             pass
         time.sleep(0.5)
     raise RuntimeError(f"{url} not ready after {seconds:.0f} s")
+
+
+@contextlib.contextmanager
+def embedded_servers(
+    folder: Path,
+    model: str,
+    env: Mapping[str, str],
+    ports: tuple[int, int] | None = None,
+    extra_args: Sequence[str] = (),
+) -> Iterator[str]:
+    """The action server and one `rasa run` as `make run` starts them, on `ports` (Rasa,
+    actions; free ones by default), with their logs (`rasa.log`, `actions.log`) and the
+    conversation database in `folder`; yields Rasa's URL once both answer, stops both after.
+    `extra_args` go to both commands (e.g. `--debug`)."""
+    rasa_port, actions_port = ports or (free_port(), free_port())
+    commands = {
+        "actions": [*actions_run(actions_port), *extra_args],
+        "rasa": [
+            *rasa_run(model, rasa_port, embedded_endpoints(folder, actions_port)),
+            *extra_args,
+        ],
+    }
+    logs = {name: folder / f"{name}.log" for name in commands}
+    processes: dict[str, subprocess.Popen] = {}
+    try:
+        for name, command in commands.items():
+            with logs[name].open("w") as log:  # the child keeps its own handle
+                processes[name] = subprocess.Popen(
+                    command, cwd=PROJECT_DIR, env=dict(env), stdout=log, stderr=subprocess.STDOUT
+                )
+        wait_ready(f"http://127.0.0.1:{actions_port}/health", processes, logs)
+        wait_ready(f"http://127.0.0.1:{rasa_port}/", processes, logs)
+        yield f"http://127.0.0.1:{rasa_port}"
+    finally:
+        stop_processes(processes.values())
 
 
 def _create_database(server_url: str, name: str) -> str:

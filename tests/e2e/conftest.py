@@ -5,21 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from bot import PROJECT_DIR
-from bot.cluster import (
-    actions_run,
-    embedded_endpoints,
-    free_port,
-    rasa_run,
-    stop_processes,
-    wait_ready,
-)
+from bot.cluster import embedded_endpoints, embedded_servers, free_port, rasa_run
 from bot.knowledge.db import make_engine
 from bot.knowledge.sync import sync
 from tests.e2e.fake_telegram import FakeBotApi
@@ -102,19 +94,5 @@ def rasa_url(servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi
         "RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
         "ADDRESS_RATE_LIMIT_PER_MINUTE": str(ADDRESS_RATE_LIMIT),
     }
-    logs = [work / "actions.log", work / "rasa.log"]
-    commands = [actions_run(ACTIONS_PORT), rasa_command(work, RASA_PORT, ACTIONS_PORT)]
-    processes = [
-        subprocess.Popen(
-            cmd, cwd=PROJECT_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
-        )
-        for cmd, log in zip(commands, logs)
-    ]
-    try:
-        by_name = dict(zip(("actions", "rasa"), processes))
-        named_logs = dict(zip(("actions", "rasa"), logs))
-        wait_ready(f"http://localhost:{ACTIONS_PORT}/health", by_name, named_logs)
-        wait_ready(f"http://localhost:{RASA_PORT}/", by_name, named_logs)
+    with embedded_servers(work, model_path(), env, (RASA_PORT, ACTIONS_PORT)):
         yield f"http://localhost:{RASA_PORT}"
-    finally:
-        stop_processes(processes)

@@ -28,7 +28,7 @@ import sqlite3
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -295,6 +295,22 @@ def fresh(case_part: str | None, token: str) -> str | None:
     return None if case_part is None else case_part.replace(TOKEN, token)
 
 
+def post_case(
+    servers: Servers, path: str, data: bytes, headers: Mapping[str, str | bytes], case: Any
+) -> requests.Response:
+    """POST one case's body; no answer at all is silence. The servers must be up after."""
+    servers.mark()
+    try:
+        response = requests.post(
+            f"{servers.rasa_url}{path}", data=data, headers=headers, timeout=HTTP_TIMEOUT
+        )
+    except (requests.ConnectionError, requests.Timeout) as error:
+        servers.ensure_alive(case)
+        raise servers.failure(SilenceError, f"no HTTP answer: {error!r}", case) from None
+    servers.ensure_alive(case)
+    return response
+
+
 def judge_http(servers: Servers, response: requests.Response, case: Any) -> Any:
     """The JSON body of a 2xx or 4xx; raises for anything else or a 4xx without a JSON
     error."""
@@ -338,18 +354,13 @@ def check_rest(servers: Servers, case: HttpCase) -> str:
     """One REST request; returns the outcome for the statistics."""
     token = uuid.uuid4().hex
     headers = {"Content-Type": case.content_type} if case.content_type else {}
-    servers.mark()
-    try:
-        response = requests.post(
-            f"{servers.rasa_url}/webhooks/rest/webhook",
-            data=case.body.replace(TOKEN.encode(), token.encode()),
-            headers=headers,
-            timeout=HTTP_TIMEOUT,
-        )
-    except (requests.ConnectionError, requests.Timeout) as error:
-        servers.ensure_alive(case)
-        raise servers.failure(SilenceError, f"no HTTP answer: {error!r}", case) from None
-    servers.ensure_alive(case)
+    response = post_case(
+        servers,
+        "/webhooks/rest/webhook",
+        case.body.replace(TOKEN.encode(), token.encode()),
+        headers,
+        case,
+    )
     body = judge_http(servers, response, case)
     sender = fresh(case.sender, token)
     if response.status_code >= 400:
@@ -499,18 +510,7 @@ def check_telegram(servers: Servers, case: TelegramCase) -> str:
         headers[SECRET_HEADER] = TELEGRAM_BOTS.get(case.municipality, ("", "x"))[1]
     elif case.secret is not None:
         headers[SECRET_HEADER] = case.secret
-    servers.mark()
-    try:
-        response = requests.post(
-            f"{servers.rasa_url}/webhooks/telegram/{case.municipality}",
-            data=body,
-            headers=headers,
-            timeout=HTTP_TIMEOUT,
-        )
-    except (requests.ConnectionError, requests.Timeout) as error:
-        servers.ensure_alive(case)
-        raise servers.failure(SilenceError, f"no HTTP answer: {error!r}", case) from None
-    servers.ensure_alive(case)
+    response = post_case(servers, f"/webhooks/telegram/{case.municipality}", body, headers, case)
     answer = judge_http(servers, response, case)
     fresh_chat = str(chat).encode() in body
     ids = set()

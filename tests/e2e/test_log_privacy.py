@@ -4,16 +4,14 @@ Rasa, the action server and the libraries logging at DEBUG."""
 from __future__ import annotations
 
 import os
-import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot import PROJECT_DIR
-from bot.cluster import actions_run, free_port, stop_processes, wait_ready
-from tests.e2e.conftest import rasa_command
+from bot.cluster import embedded_servers
+from tests.e2e.conftest import model_path
 from tests.e2e.test_rest import post_message
 
 pytestmark = pytest.mark.e2e
@@ -31,45 +29,22 @@ BROKEN_DATABASE_URL = "postgresql+pg8000://rasa@127.0.0.1:1/knowledge"
 def logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The servers' complete logs after messages with a location whose lookup failed."""
     work = tmp_path_factory.mktemp("log-privacy")
-    rasa_port, actions_port = free_port(), free_port()
     env = {
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "DATABASE_URL": BROKEN_DATABASE_URL,
         "LOG_LEVEL_LIBRARIES": "DEBUG",  # Sanic, socket.io, asyncio, ...
     }
-    commands = {
-        "actions": [*actions_run(actions_port), "--debug"],
-        "rasa": [*rasa_command(work, rasa_port, actions_port), "--debug"],
-    }
-    files = {name: work / f"{name}.log" for name in commands}
-    processes = {
-        name: subprocess.Popen(
-            command,
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=files[name].open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        for name, command in commands.items()
-    }
-    try:
-        wait_ready(f"http://127.0.0.1:{actions_port}/health", processes, files)
-        wait_ready(f"http://127.0.0.1:{rasa_port}/", processes, files)
+    with embedded_servers(work, model_path(), env, extra_args=["--debug"]) as url:
         sender = uuid.uuid4().hex
         for message in MESSAGES:
             location = {"lat": LAT, "lon": LON}
             answer = post_message(
-                f"http://127.0.0.1:{rasa_port}",
-                sender,
-                message,
-                timeout=120,
-                municipality="kranj",
-                location=location,
+                url, sender, message, timeout=120, municipality="kranj", location=location
             )
             assert answer.status_code == 200, answer.text
-    finally:
-        stop_processes(processes.values())  # every line is written once they have stopped
+    # every line is written once they have stopped
+    files = {name: work / f"{name}.log" for name in ("actions", "rasa")}
     yield {name: _read(path) for name, path in files.items()}
 
 
