@@ -12,6 +12,7 @@ stored as "rest:x", a widget session as "widget:<id>", a Telegram chat as
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -29,6 +30,22 @@ METADATA_KEYS = ("municipality", "language", "location", "text_only")
 
 class RefusedError(ValueError):
     """A request the edge does not let through; `str()` tells the client why."""
+
+
+def json_object(body: bytes, max_bytes: int) -> Dict[str, Any]:
+    """A request body as a JSON object: at most `max_bytes`, strict UTF-8 (bytes that are not
+    UTF-8 are refused, never guessed at), parsed by Python's own JSON reader."""
+    if len(body) > max_bytes:
+        raise RefusedError(f"The request body is larger than {max_bytes} bytes.")
+    try:
+        parsed = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise RefusedError("The request body is not UTF-8 text.") from error
+    except (ValueError, RecursionError) as error:  # RecursionError: nesting too deep
+        raise RefusedError("The request body must be JSON.") from error
+    if not isinstance(parsed, dict):
+        raise RefusedError("The request body must be a JSON object.")
+    return parsed
 
 
 def conversation_id(channel: str, raw: str) -> str:

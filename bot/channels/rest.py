@@ -28,6 +28,7 @@ from bot.channels.edge import (
     check_metadata,
     check_sender,
     conversation_id,
+    json_object,
 )
 from bot.channels.ratelimit import RateLimiter
 
@@ -39,15 +40,10 @@ REPLY_LAYOUT_KEYS = ("language", "direction")
 
 
 def _body(request: Request) -> Dict[str, Any]:
-    if len(request.body or b"") > MAX_BODY_BYTES:
-        raise RefusedError(f"The request body is larger than {MAX_BODY_BYTES} bytes.")
-    try:
-        body = request.json
-    except Exception as error:  # sanic's parse errors, bad UTF-8, nesting too deep
-        raise RefusedError("The request body must be JSON.") from error
-    if not isinstance(body, dict):
-        raise RefusedError("The request body must be a JSON object.")
-    return body
+    cached = getattr(request.ctx, "checked_body", None)
+    if cached is None:
+        cached = request.ctx.checked_body = json_object(request.body or b"", MAX_BODY_BYTES)
+    return cached
 
 
 class LayoutCollectingOutputChannel(CollectingOutputChannel):

@@ -37,6 +37,7 @@ from bot.channels.edge import (
     check_language,
     check_location,
     conversation_id,
+    json_object,
 )
 from bot.channels.ratelimit import RateLimiter
 from bot.locales.catalog import phrase
@@ -46,6 +47,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for inline button data
+MAX_UPDATE_BYTES = 256 * 1024  # a text update is a few KB; Telegram's own limits are lower
 FIND_SERVICE_PAYLOAD = "/find_service"
 # Telegram's standard commands (shown in the client's menu) and the intents they stand for.
 COMMANDS = {"/start": "/greet", "/help": "/help", "/privacy": "/ask_privacy"}
@@ -264,12 +266,7 @@ class MunicipalTelegramInput(InputChannel):
                 logger.warning("Telegram update for %s with a wrong secret refused", municipality)
                 return response.json({"error": "forbidden"}, status=403)
             try:
-                update = request.json
-            except Exception:  # sanic raises its own parse errors
-                return response.json({"error": "the body must be JSON"}, status=400)
-            if not isinstance(update, dict):
-                return response.json({"error": "the body must be a JSON object"}, status=400)
-            try:
+                update = json_object(request.body or b"", MAX_UPDATE_BYTES)
                 incoming = parse_update(update, municipality)
             except RefusedError as refused:
                 return response.json({"error": str(refused)}, status=400)

@@ -234,3 +234,23 @@ def test_action_server_listens_on_loopback_only() -> None:
             if state == "0A" and int(port, 16) == ACTIONS_PORT:  # 0A: LISTEN
                 listening.add(address)
     assert listening == {"0100007F"}, listening
+
+
+@pytest.mark.parametrize("path", ["/webhooks/rest/webhook", "/webhooks/telegram/kranj"])
+def test_a_body_that_is_not_utf8_is_refused(rasa_url: str, servers_dir: Path, path: str) -> None:
+    """Found by the fuzz suite: Sanic's JSON reader guessed at broken UTF-8 and the message
+    was answered and stored under a mangled sender."""
+    sender = f"\xe0\xa0\xc3{uuid.uuid4().hex}"
+    body = b'{"sender": "@", "message": "Hallo", "update_id": 1}'
+    body = body.replace(b"@", sender.encode("latin-1"))
+    response = requests.post(
+        f"{rasa_url}{path}",
+        data=body,
+        headers={
+            "Content-Type": "application/json",
+            "X-Telegram-Bot-Api-Secret-Token": "kranj-secret",
+        },
+        timeout=30,
+    )
+    assert response.status_code == 400 and "UTF-8" in response.json()["error"]
+    assert alive(rasa_url)

@@ -15,6 +15,7 @@ from bot.channels.edge import (
     check_metadata,
     check_sender,
     conversation_id,
+    json_object,
 )
 
 
@@ -121,3 +122,23 @@ def test_language_tags() -> None:
     assert check_language("FA") == "fa"
     with pytest.raises(RefusedError):
         check_language("")
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'{"sender": "\xe0\xa0\xc3x", "message": "hi"}', "UTF-8"),  # found by the fuzz suite
+        (b'{"sender": "x", "message": "hi"', "JSON"),
+        (b"[" * 5000 + b"]" * 5000, "JSON"),
+        (b'["sender", "x"]', "object"),
+        (b"{}" + b" " * 20_000, "larger"),
+    ],
+    ids=["broken utf-8", "cut off", "nested 5000 deep", "a list", "too large"],
+)
+def test_bodies_that_are_not_a_json_object_in_utf8_are_refused(body: bytes, reason: str) -> None:
+    with pytest.raises(RefusedError, match=reason):
+        json_object(body, max_bytes=20_000)
+
+
+def test_a_json_object_in_utf8_is_read() -> None:
+    assert json_object('{"message": "Grüß Gott"}'.encode(), 100) == {"message": "Grüß Gott"}
