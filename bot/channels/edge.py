@@ -66,16 +66,21 @@ def bad_character(text: str) -> Optional[str]:
     return None
 
 
+def check_characters(value: str, field: str) -> str:
+    """`value` if it holds no character a message may not hold (see `bad_character`)."""
+    bad = bad_character(value)
+    if bad:
+        raise RefusedError(f"'{field}' contains {bad}, which is not allowed.")
+    return value
+
+
 def check_text(value: Any, field: str, max_length: int) -> str:
     """`value` if it is non-empty text within `max_length` of allowed characters."""
     if not isinstance(value, str) or not value.strip():
         raise RefusedError(f"'{field}' must be a non-empty text.")
     if len(value) > max_length:
         raise RefusedError(f"'{field}' is longer than {max_length} characters.")
-    bad = bad_character(value)
-    if bad:
-        raise RefusedError(f"'{field}' contains {bad}, which is not allowed.")
-    return value
+    return check_characters(value, field)
 
 
 def check_sender(value: Any, field: str = "sender") -> str:

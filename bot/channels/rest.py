@@ -22,7 +22,6 @@ from bot.channels.address import AddressLimit
 from bot.channels.choices import numbered
 from bot.channels.delivery import deliver
 from bot.channels.edge import (
-    MAX_MESSAGE_LENGTH,
     RefusedError,
     check_message,
     check_metadata,
@@ -34,7 +33,6 @@ from bot.channels.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["MAX_MESSAGE_LENGTH", "ValidatingRestInput"]
 MAX_BODY_BYTES = 64 * 1024  # a message, its metadata and JSON escapes fit many times over
 REPLY_LAYOUT_KEYS = ("language", "direction")
 

@@ -33,7 +33,7 @@ from bot.channels.delivery import deliver
 from bot.channels.edge import (
     MAX_MESSAGE_LENGTH,
     RefusedError,
-    bad_character,
+    check_characters,
     check_language,
     check_location,
     conversation_id,
@@ -116,14 +116,6 @@ def _chat_id(container: Any, field: str) -> Optional[int]:
     return chat_id
 
 
-def _text(value: str, field: str) -> str:
-    """The text as sent; RefusedError when it holds characters no message may hold."""
-    bad = bad_character(value)
-    if bad:
-        raise RefusedError(f"'{field}' contains {bad}, which is not allowed.")
-    return value
-
-
 def parse_update(update: Mapping[str, Any], municipality: str) -> Optional[Incoming]:
     """A text, a shared location or a pressed button; None for anything else. An update
     whose fields have the wrong form raises `RefusedError` (the webhook answers 400)."""
@@ -138,7 +130,7 @@ def parse_update(update: Mapping[str, Any], municipality: str) -> Optional[Incom
             raise RefusedError(f"'callback_query.data' is longer than {CALLBACK_DATA_LIMIT} bytes.")
         metadata = {**base, **_language_hint(callback.get("from"))}
         query_id = str(callback.get("id"))[:64]
-        return Incoming(chat_id, _text(data, "callback_query.data"), metadata, query_id)
+        return Incoming(chat_id, check_characters(data, "callback_query.data"), metadata, query_id)
     message = update.get("message")
     if not isinstance(message, Mapping):
         return None
@@ -153,7 +145,9 @@ def parse_update(update: Mapping[str, Any], municipality: str) -> Optional[Incom
         return Incoming(chat_id, FIND_SERVICE_PAYLOAD, {**metadata, "location": checked})
     text = message.get("text")
     if isinstance(text, str) and text.strip():
-        return Incoming(chat_id, _command_to_intent(_text(text, "message.text")), metadata)
+        return Incoming(
+            chat_id, _command_to_intent(check_characters(text, "message.text")), metadata
+        )
     return None
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bot.channels.rest import MAX_MESSAGE_LENGTH
+from bot.channels.edge import MAX_MESSAGE_LENGTH
 from bot.language.registry import supported_codes
 
 TOKEN = "FUZZTOKEN"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,9 +9,7 @@ import pytest
 from bot.knowledge import loader
 from bot.knowledge.limits import MAX_FILE_BYTES, MB
 from bot.knowledge.loader import load_file, load_paths
-
-FIXTURE = Path(__file__).parents[2] / "data" / "knowledge" / "testville.yml"
-TODAY = date(2026, 12, 1)
+from tests.bot.knowledge.testville import FIXTURE, TODAY
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_parsed(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -11,17 +10,8 @@ import pytest
 
 from bot.knowledge.loader import load_file, load_paths
 from bot.language.registry import supported_codes
+from tests.bot.knowledge.testville import FIXTURE, TODAY, VALID, write
 from tests.conftest import SAMPLE_KNOWLEDGE
-
-FIXTURE = Path(__file__).parents[2] / "data" / "knowledge" / "testville.yml"
-VALID = FIXTURE.read_text(encoding="utf-8")
-TODAY = date(2026, 12, 1)
-
-
-def _write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "testville.yml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_fixture_and_sample_files_are_valid() -> None:
@@ -243,7 +233,7 @@ BROKEN: list[tuple[str, Breaker, str, str]] = [
 def test_broken_file_is_reported_with_file_line_and_field(
     tmp_path: Path, name: str, breaker: Breaker, field: str, words: str
 ) -> None:
-    path = _write(tmp_path, breaker(VALID))
+    path = write(tmp_path, breaker(VALID))
     municipality, problems = load_file(path, TODAY)
     assert municipality is None, f"{name}: the broken file must not load"
     errors = [p for p in problems if p.severity == "error"]
@@ -256,7 +246,7 @@ def test_broken_file_is_reported_with_file_line_and_field(
 
 
 def test_the_line_points_at_the_broken_field(tmp_path: Path) -> None:
-    path = _write(tmp_path, VALID.replace("place: hatlerdorf", "place: nowhere"))
+    path = write(tmp_path, VALID.replace("place: hatlerdorf", "place: nowhere"))
     _, problems = load_file(path, TODAY)
     lines = path.read_text(encoding="utf-8").splitlines()
     assert "place: nowhere" in lines[problems[0].line - 1]
@@ -283,7 +273,7 @@ def test_missing_translation_and_old_review_are_warnings(tmp_path: Path) -> None
     text = VALID.replace('    fa: "در AMS ثبت‌نام کنید."\n', "").replace(
         "last_reviewed: 2026-10-01", "last_reviewed: 2024-01-31", 1
     )
-    municipality, problems = load_file(_write(tmp_path, text), TODAY)
+    municipality, problems = load_file(write(tmp_path, text), TODAY)
     assert municipality is not None, "warnings alone keep the file"
     assert all(p.severity == "warning" for p in problems)
     by_field = {p.field: p.message for p in problems}
@@ -294,7 +284,7 @@ def test_missing_translation_and_old_review_are_warnings(tmp_path: Path) -> None
 
 def test_every_problem_of_a_file_is_reported_in_one_pass(tmp_path: Path) -> None:
     text = VALID.replace("topic: housing", "topic: flats").replace('"+43 5572 306 0"', "no phone")
-    _, problems = load_file(_write(tmp_path, text), TODAY)
+    _, problems = load_file(write(tmp_path, text), TODAY)
     assert {"faqs[0].topic", "contact.phone"} <= {p.field for p in problems}
 
 
@@ -321,7 +311,7 @@ def test_many_files_are_checked_in_parallel_with_the_same_results(tmp_path: Path
 
 
 def test_the_quoting_hint_points_at_the_value(tmp_path: Path) -> None:
-    path = _write(tmp_path, VALID.replace('  phone: "+43 5572 306 100"', "  phone: 0424230100"))
+    path = write(tmp_path, VALID.replace('  phone: "+43 5572 306 100"', "  phone: 0424230100"))
     _, problems = load_file(path, TODAY)
     assert [str(p) for p in problems] == [
         f"{path}:66:10: services[0].phone: 0424230100 was read as a number; put it in quotes: "
@@ -332,7 +322,7 @@ def test_the_quoting_hint_points_at_the_value(tmp_path: Path) -> None:
 def test_numbers_stay_numbers(tmp_path: Path) -> None:
     """lat, lon and radius_km are numbers, written with or without quotes."""
     text = VALID.replace("lat: 47.4125\n", 'lat: "47.4125"\n', 1) + "radius_km: 20\n"
-    municipality, _ = load_file(_write(tmp_path, text), TODAY)
+    municipality, _ = load_file(write(tmp_path, text), TODAY)
     assert municipality is not None
     assert municipality.lat == 47.4125 and municipality.radius_km == 20
 

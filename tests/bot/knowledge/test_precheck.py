@@ -3,7 +3,6 @@ schema runs; every error names the file and the line."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,16 +10,7 @@ import pytest
 from bot.knowledge import loader
 from bot.knowledge.limits import MAX_LIST, MAX_SERVICES, MAX_VALUES
 from bot.knowledge.loader import load_file
-
-FIXTURE = Path(__file__).parents[2] / "data" / "knowledge" / "testville.yml"
-VALID = FIXTURE.read_text(encoding="utf-8")
-TODAY = date(2026, 12, 1)
-
-
-def _write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "testville.yml"
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.bot.knowledge.testville import TODAY, VALID, write
 
 
 def _edit(old: str, new: str) -> str:
@@ -63,7 +53,7 @@ def test_text_cut_by_a_comment_is_an_error(
     tmp_path: Path, old: str, new: str, field: str, column: int
 ) -> None:
     text = _edit(old, new)
-    path = _write(tmp_path, text)
+    path = write(tmp_path, text)
     municipality, problems = load_file(path, TODAY)
     assert municipality is None
     errors = [p for p in problems if p.severity == "error"]
@@ -96,7 +86,7 @@ def test_comments_that_cut_nothing_are_allowed(tmp_path: Path) -> None:
     ]:
         assert old in text, old
         text = text.replace(old, new, 1)
-    municipality, problems = load_file(_write(tmp_path, text), TODAY)
+    municipality, problems = load_file(write(tmp_path, text), TODAY)
     assert municipality is not None, [str(p) for p in problems]
     assert municipality.services[3].name == "BFI Testdorf#1"
     assert municipality.services[2].name == "Volkshochschule Testdorf"
@@ -116,7 +106,7 @@ def test_windows_line_ends_and_byte_order_mark(tmp_path: Path) -> None:
 def test_a_list_over_its_limit_is_refused_at_its_line(tmp_path: Path) -> None:
     aliases = ", ".join(f"Alias {n}" for n in range(MAX_LIST + 1))
     text = _edit("aliases: [Hatler Dorf]", f"aliases: [{aliases}]")
-    path = _write(tmp_path, text)
+    path = write(tmp_path, text)
     _, problems = load_file(path, TODAY)
     assert [str(p) for p in problems] == [
         f"{path}:22:38: places[1].aliases: has 101 entries; the limit is 100 "
@@ -133,7 +123,7 @@ def test_too_many_services_are_refused_before_the_schema_runs(
     monkeypatch.setattr(loader, "construct", must_not_run)
     monkeypatch.setattr(loader.Municipality, "parse_obj", must_not_run)
     text = _edit("services:\n", "services:\n" + "- {}\n" * (MAX_SERVICES + 1))
-    path = _write(tmp_path, text)
+    path = write(tmp_path, text)
     _, problems = load_file(path, TODAY)
     line = _line_of(text, "services:")
     assert [str(p) for p in problems] == [
@@ -152,7 +142,7 @@ def test_aliases_cannot_expand_into_millions_of_values(tmp_path: Path) -> None:
     copies = (MAX_VALUES // (2 * MAX_LIST)) + 1
     assert copies < MAX_SERVICES, "the services list itself must stay within its limit"
     text = VALID.split("services:\n")[0] + "services:\n" + first + "- *s\n" * copies
-    path = _write(tmp_path, text)
+    path = write(tmp_path, text)
     _, problems = load_file(path, TODAY)
     assert [str(p) for p in problems] == [
         f"{path}:1:1: (file): has more than 2,000,000 values (each use of an alias *name counts"

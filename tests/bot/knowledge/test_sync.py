@@ -28,6 +28,14 @@ def _copy_samples(tmp_path: Path) -> Path:
     return folder
 
 
+def _synced_samples(tmp_path: Path, database_url: str) -> tuple[Engine, Path]:
+    """A database holding the sample municipalities, and a copy of their files to edit."""
+    engine = make_engine(database_url)
+    folder = _copy_samples(tmp_path)
+    assert sync(engine, [folder]).ok
+    return engine, folder
+
+
 def _snapshot(engine: Engine) -> dict[str, Any]:
     """Everything stored, comparable across two points in time."""
     with Session(engine) as session:
@@ -73,9 +81,7 @@ def test_stored_content_reads_back(tmp_path: Path, database_url: str) -> None:
 
 
 def test_sync_reports_changes_and_prune_removes(tmp_path: Path, database_url: str) -> None:
-    engine = make_engine(database_url)
-    folder = _copy_samples(tmp_path)
-    sync(engine, [folder])
+    engine, folder = _synced_samples(tmp_path, database_url)
     kranj = folder / "kranj.yml"
     kranj.write_text(kranj.read_text().replace("within 8 days", "within 3 days"))
     (folder / "bolzano.yml").unlink()
@@ -91,9 +97,7 @@ def test_sync_reports_changes_and_prune_removes(tmp_path: Path, database_url: st
 def test_without_prune_a_folder_sync_keeps_and_lists_what_has_no_file(
     tmp_path: Path, database_url: str
 ) -> None:
-    engine = make_engine(database_url)
-    folder = _copy_samples(tmp_path)
-    sync(engine, [folder])
+    engine, folder = _synced_samples(tmp_path, database_url)
     before = _snapshot(engine)
     (folder / "bolzano.yml").unlink()
     report = sync(engine, [folder])
@@ -104,9 +108,7 @@ def test_without_prune_a_folder_sync_keeps_and_lists_what_has_no_file(
 
 
 def test_syncing_one_file_changes_only_that_municipality(tmp_path: Path, database_url: str) -> None:
-    engine = make_engine(database_url)
-    folder = _copy_samples(tmp_path)
-    sync(engine, [folder])
+    engine, folder = _synced_samples(tmp_path, database_url)
     before = _snapshot(engine)
     kranj = folder / "kranj.yml"
     kranj.write_text(kranj.read_text().replace("within 8 days", "within 3 days"))
@@ -127,9 +129,7 @@ def test_syncing_one_file_changes_only_that_municipality(tmp_path: Path, databas
 def test_prune_with_a_named_file_that_is_gone_removes_only_that_one(
     tmp_path: Path, database_url: str
 ) -> None:
-    engine = make_engine(database_url)
-    folder = _copy_samples(tmp_path)
-    sync(engine, [folder])
+    engine, folder = _synced_samples(tmp_path, database_url)
     for name in ("bolzano.yml", "kranj.yml"):
         (folder / name).unlink()
     report = sync(engine, [folder / "bolzano.yml"], prune=True)
@@ -146,9 +146,7 @@ def test_prune_with_a_named_file_that_is_gone_removes_only_that_one(
 def test_a_named_file_that_is_gone_without_prune_is_an_error(
     tmp_path: Path, database_url: str
 ) -> None:
-    engine = make_engine(database_url)
-    folder = _copy_samples(tmp_path)
-    sync(engine, [folder])
+    engine, folder = _synced_samples(tmp_path, database_url)
     before = _snapshot(engine)
     (folder / "bolzano.yml").unlink()
     report = sync(engine, [folder / "bolzano.yml", folder / "kranj.yml"])
@@ -171,9 +169,7 @@ def test_prune_with_an_empty_folder_removes_nothing(tmp_path: Path, database_url
 
 
 def test_prune_is_all_or_nothing(tmp_path: Path, database_url: str) -> None:
-    engine = make_engine(database_url)
-    folder = _copy_samples(tmp_path)
-    sync(engine, [folder])
+    engine, folder = _synced_samples(tmp_path, database_url)
     before = _snapshot(engine)
     (folder / "bolzano.yml").unlink()
     kranj = folder / "kranj.yml"
@@ -184,9 +180,7 @@ def test_prune_is_all_or_nothing(tmp_path: Path, database_url: str) -> None:
 
 
 def test_broken_file_changes_nothing(tmp_path: Path, database_url: str) -> None:
-    engine = make_engine(database_url)
-    folder = _copy_samples(tmp_path)
-    sync(engine, [folder])
+    engine, folder = _synced_samples(tmp_path, database_url)
     before = _snapshot(engine)
     kranj = folder / "kranj.yml"
     kranj.write_text(kranj.read_text().replace("within 8 days", "within 3 days"))
