@@ -8,7 +8,7 @@ from abc import ABC, abstractmethod
 from typing import Any, Callable, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -41,6 +41,33 @@ def language_of(tracker: Tracker) -> str:
     return next_language(
         tracker.get_slot("language"), detection, metadata_of(tracker).get("language")
     )
+
+
+# Intents of a message that answers "which municipality?" (or that the bot did not
+# understand) rather than asking something itself.
+NOT_A_REQUEST = ("choose_municipality", "nlu_fallback")
+
+
+def request_message(tracker: Tracker) -> Dict[str, Any]:
+    """The message a knowledge action answers: the latest one, or, when the latest only
+    named the municipality the bot had asked for, the request before it."""
+    latest = tracker.latest_message or {}
+    if (latest.get("intent") or {}).get("name") not in NOT_A_REQUEST:
+        return latest
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    for event in reversed(users[:-1]):
+        if (event.get("parse_data") or {}).get("intent", {}).get("name") not in NOT_A_REQUEST:
+            return dict(event.get("parse_data") or {}, text=event.get("text"))
+    return latest
+
+
+def answer_pending(tracker: Tracker, municipality_id: str) -> List[Dict[str, Any]]:
+    """Events that set the municipality and, if a request was waiting for it, answer it."""
+    events: List[Dict[str, Any]] = [SlotSet("municipality", municipality_id)]
+    pending = tracker.get_slot("pending")
+    if pending:
+        events += [SlotSet("pending", None), FollowupAction(str(pending))]
+    return events
 
 
 def municipality_name(municipality: Municipality, language: str) -> str:
@@ -123,21 +150,33 @@ class KnowledgeAction(Action, ABC):
 
 
 class MunicipalityAction(KnowledgeAction, ABC):
-    """A knowledge action that needs the municipality, and asks for it when it is unknown."""
+    """A knowledge action that needs the municipality, and asks for it when it is unknown.
+
+    A municipality named in the request ("Wie finde ich in Bozen eine Wohnung?", "у Крані")
+    answers that request for that town; it becomes the conversation's municipality only if
+    none was known. While the bot asks, the request waits (slot `pending`) and is answered
+    as soon as the person names or picks a municipality (action_choose_municipality)."""
 
     def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
     ) -> List[Dict[str, Any]]:
         events: List[Dict[str, Any]] = []
-        municipality = self.current_municipality(tracker)
-        if municipality is None:
-            text = tracker.latest_message.get("text") or ""
-            municipality = find_municipality(text, self.repository.municipalities())
-            if municipality is not None:
-                events.append(SlotSet("municipality", municipality.id))
+        if tracker.get_slot("pending"):
+            events.append(SlotSet("pending", None))
+        current = self.current_municipality(tracker)
+        text = request_message(tracker).get("text") or ""
+        named = find_municipality(text, self.repository.municipalities())
+        municipality = named or current
+        if current is None and named is not None:
+            events.append(SlotSet("municipality", named.id))
         if municipality is None:
             self.ask_municipality(dispatcher, language)
-            return self.events_while_asking(tracker)
+            return [*self.events_while_asking(tracker), SlotSet("pending", self.name())]
+        if current is not None and municipality.id != current.id:
+            dispatcher.utter_message(
+                response="utter_answer_for",
+                municipality_name=municipality_name(municipality, language),
+            )
         return events + self.answer(dispatcher, tracker, language, municipality)
 
     def events_while_asking(self, tracker: Tracker) -> List[Dict[str, Any]]:

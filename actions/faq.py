@@ -9,7 +9,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import MunicipalityAction, municipality_name
+from actions.common import MunicipalityAction, municipality_name, request_message
+from bot.answers.categories import topic_of
 from bot.answers.faq import INTENT_TOPICS, best_faq
 from bot.answers.localise import localise
 from bot.knowledge.schema import Faq, Municipality
@@ -22,8 +23,11 @@ class ActionAnswerFaq(MunicipalityAction):
 
     @staticmethod
     def _topic(tracker: Tracker) -> Optional[str]:
-        intent = tracker.get_intent_of_latest_message() or ""
-        return INTENT_TOPICS.get(intent) or tracker.get_slot("topic")
+        """The request's topic; for a follow-up ("and for the kids?"), or a request answered
+        after the municipality was chosen, the topic of the conversation (a service
+        category counts as the topic it belongs to)."""
+        intent = (request_message(tracker).get("intent") or {}).get("name") or ""
+        return INTENT_TOPICS.get(intent) or topic_of(tracker.get_slot("topic"))
 
     def events_while_asking(self, tracker: Tracker) -> List[Dict[str, Any]]:
         return [SlotSet("topic", self._topic(tracker))]
@@ -38,9 +42,12 @@ class ActionAnswerFaq(MunicipalityAction):
         topic = self._topic(tracker)
         faqs = self.repository.faqs(municipality.id, topic)
         chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
+        if topic is None:
+            dispatcher.utter_message(response="utter_ask_topic")
+            return []
         faq = next((f for f in faqs if f.id == chosen_id), None) or best_faq(
             faqs,
-            tracker.latest_message.get("text") or "",
+            request_message(tracker).get("text") or "",
             language,
             corpus=self.repository.faqs(municipality.id),
         )

@@ -5,14 +5,20 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import KnowledgeAction, municipality_buttons, municipality_name
+from actions.common import (
+    KnowledgeAction,
+    answer_pending,
+    municipality_buttons,
+    municipality_name,
+)
 from bot.answers.municipality import find_municipality
 
 
 class ActionChooseMunicipality(KnowledgeAction):
+    """Sets the municipality; a request that waited for it is answered right after."""
+
     def name(self) -> str:
         return "action_choose_municipality"
 
@@ -34,4 +40,4 @@ class ActionChooseMunicipality(KnowledgeAction):
             response="utter_municipality_set",
             municipality_name=municipality_name(chosen, language),
         )
-        return [SlotSet("municipality", chosen.id)]
+        return answer_pending(tracker, chosen.id)

@@ -9,7 +9,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import MunicipalityAction, RepositoryFactory, metadata_of, municipality_name
+from actions.common import (
+    MunicipalityAction,
+    RepositoryFactory,
+    metadata_of,
+    municipality_name,
+    request_message,
+)
 from actions.handoff import utter_contact
 from bot.answers import formatting
 from bot.answers.categories import category_in_text
@@ -40,15 +46,24 @@ class ActionFindService(MunicipalityAction):
 
     @staticmethod
     def _category(tracker: Tracker, language: str) -> Optional[str]:
-        """A button's category, else one named in the message, else the current topic."""
-        chosen = next(tracker.get_latest_entity_values("category"), None)
+        """A button's category, else one named in the request, else the current topic."""
+        request = request_message(tracker)
+        chosen = next(
+            (e.get("value") for e in request.get("entities") or [] if e.get("entity") == "category"),
+            None,
+        )
         if chosen in CATEGORIES:
             return str(chosen)
-        named = category_in_text(tracker.latest_message.get("text") or "", language)
+        named = category_in_text(request.get("text") or "", language)
         if named is not None:
             return named
         topic = tracker.get_slot("topic")
         return topic if topic in CATEGORIES else None
+
+    def events_while_asking(self, tracker: Tracker) -> List[Dict[str, Any]]:
+        """Keep the category asked for, to answer once the municipality is known."""
+        language = tracker.get_slot("language") or "en"
+        return [SlotSet("topic", self._category(tracker, language))]
 
     def answer(
         self,
@@ -61,7 +76,7 @@ class ActionFindService(MunicipalityAction):
         if category is None:
             dispatcher.utter_message(response="utter_service_ask_category")
             return []
-        text = tracker.latest_message.get("text") or ""
+        text = request_message(tracker).get("text") or ""
         origin = resolve_origin(text, metadata_of(tracker), municipality)
         index = self.repository.service_index(municipality.id)
         found = index.nearest_for(category, origin.lat, origin.lon, language)

@@ -15,11 +15,13 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.dialogue.unsure import likely_buttons
 from bot.language.conversation import next_language
 from bot.language.registry import settings
 from bot.locales.catalog import localised_responses
 
 DETECTION_KEY = "language_detection"
+UNSURE_RESPONSE = "utter_unsure"
 
 
 def tracker_language(tracker: DialogueStateTracker) -> str:
@@ -74,6 +76,11 @@ class MultilingualNLG(TemplatedNaturalLanguageGenerator):
         response = self.generator_for(language).generate_from_slots(
             utter_action, tracker.current_slot_values(), output_channel, **kwargs
         )
+        if response is not None and utter_action == UNSURE_RESPONSE and response.get("buttons"):
+            ranking = (tracker.latest_message.parse_data if tracker.latest_message else {}).get(
+                "intent_ranking"
+            )
+            response["buttons"] = likely_buttons(response["buttons"], ranking or [])
         if response is not None:
             entry = settings().get(language)
             response["language"] = language

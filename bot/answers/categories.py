@@ -16,6 +16,33 @@ from bot.text import normalise
 WORDS_DIR = CATALOG_DIR / "categories"
 
 
+# The topic each finer category belongs to; the others (counselling, library, ...) have none.
+PARENT_TOPIC = {
+    "language_cafe": "language_courses",
+    "language_school": "language_courses",
+    "adult_education": "language_courses",
+    "job_centre": "jobs",
+    "apprenticeship": "jobs",
+    "kindergarten": "schooling",
+    "school": "schooling",
+    "after_school_care": "schooling",
+    "doctor": "healthcare",
+    "hospital": "healthcare",
+    "pharmacy": "healthcare",
+    "emergency": "healthcare",
+    "registry_office": "registration",
+    "housing_office": "housing",
+    "shelter": "housing",
+}
+
+
+def topic_of(category: str | None) -> str | None:
+    """The topic a category is or belongs to; None for none."""
+    if category in TOPICS:
+        return category
+    return PARENT_TOPIC.get(category or "")
+
+
 @dataclass(frozen=True)
 class _Entry:
     category: str

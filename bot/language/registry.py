@@ -21,6 +21,10 @@ class Language:
     name: str
     english_name: str
     direction: str = "ltr"
+    scripts: tuple[str, ...] = ("latin",)
+    letters: str = ""  # letters only this language uses among those of its script
+    name_endings: tuple[str, ...] = ()  # case endings of town names ("Kranju")
+    name_prefixes: tuple[str, ...] = ()  # letters written onto town names ("بدورنبيرن")
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,17 @@ class LanguageSettings:
 def settings() -> LanguageSettings:
     """Parse languages.yml (cached: it is read once per process)."""
     raw = yaml.safe_load(LANGUAGES_FILE.read_text(encoding="utf-8"))
-    languages = tuple(Language(**entry) for entry in raw["languages"])
+    languages = tuple(
+        Language(
+            **{
+                **entry,
+                "scripts": tuple(entry.get("scripts") or ("latin",)),
+                "name_endings": tuple(str(e) for e in entry.get("name_endings") or ()),
+                "name_prefixes": tuple(str(p) for p in entry.get("name_prefixes") or ()),
+            }
+        )
+        for entry in raw["languages"]
+    )
     codes = {lang.code for lang in languages}
     default = raw.get("default", languages[0].code)
     fallback = tuple(raw.get("fallback", [default]))

@@ -1,43 +1,56 @@
-"""Writing-system rules: letters that only some of the supported languages use."""
+"""Writing-system rules: which supported languages a text's letters allow.
+
+The scripts each language is written in, and the letters that settle a language on their
+own, are data in bot/locales/languages.yml (`scripts`, `letters`), so adding a language
+needs no code here.
+"""
 
 from __future__ import annotations
 
-# Letters that settle the language on their own (within the supported languages).
-_DECISIVE = {
-    "uk": set("іїєґІЇЄҐ"),
-    "ru": set("ыэъёЫЭЪЁ"),
-    # Persian keyboards type ی (U+06CC) and ک (U+06A9) and have پ چ ژ گ.
-    "fa": set("پچژگیک"),
-    # Arabic keyboards type ي (U+064A), ك (U+0643), ة and ى.
-    "ar": set("يكةى"),
+import unicodedata
+
+from bot.language.registry import settings
+
+# Unicode character-name prefixes of the scripts languages.yml may name.
+_SCRIPT_NAMES = {
+    "latin": "LATIN",
+    "cyrillic": "CYRILLIC",
+    "arabic": "ARABIC",
+    "greek": "GREEK",
+    "armenian": "ARMENIAN",
+    "georgian": "GEORGIAN",
+    "hebrew": "HEBREW",
+    "devanagari": "DEVANAGARI",
+    "ethiopic": "ETHIOPIC",
 }
-_LATIN = ("de", "it", "sl", "fr", "en", "tr")
 
 
-def _script_of(char: str) -> str | None:
-    code = ord(char)
-    if 0x0400 <= code <= 0x04FF:
-        return "cyrillic"
-    if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
-        return "arabic"
-    if char.isalpha() and code < 0x0250:
-        return "latin"
-    return None
+def script_of(char: str) -> str | None:
+    """The script of one letter ('latin', 'cyrillic', ...); None for anything else."""
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    return next((s for s, prefix in _SCRIPT_NAMES.items() if name.startswith(prefix)), None)
 
 
 def candidates(text: str, supported: tuple[str, ...]) -> tuple[str, ...]:
-    """Languages the text can be in, judged by its letters alone."""
+    """Languages the text can be in, judged by its letters alone: those written in the
+    text's main script (usual writers first), narrowed to one when a letter only that
+    language uses appears and the script is not its second one."""
     counts: dict[str, int] = {}
     for char in text:
-        script = _script_of(char)
+        script = script_of(char)
         if script:
             counts[script] = counts.get(script, 0) + 1
     if not counts:
         return supported
     script = max(counts, key=lambda name: counts[name])
-    pool = {"cyrillic": ("uk", "ru"), "arabic": ("ar", "fa"), "latin": _LATIN}[script]
-    pool = tuple(code for code in pool if code in supported)
-    decisive = [code for code in pool if _DECISIVE.get(code, set()) & set(text)]
-    if script in ("cyrillic", "arabic") and len(decisive) == 1:
+    languages = [lang for lang in settings().languages if lang.code in supported]
+    usual = [lang for lang in languages if lang.scripts[0] == script]
+    also = [lang for lang in languages if script in lang.scripts[1:]]
+    pool = tuple(lang.code for lang in usual + also)
+    present = set(text)
+    decisive = [lang.code for lang in usual if set(lang.letters) & present]
+    if len(decisive) == 1:
         return tuple(decisive)
     return pool or supported

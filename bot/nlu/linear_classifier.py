@@ -5,6 +5,13 @@ the raw text itself (no Rasa featurizer needed), trains in seconds on two cores,
 persisted as JSON and NumPy arrays (no pickle). Confidences are a softmax over the SVM
 margins, so FallbackClassifier thresholds apply as usual.
 
+Real messages are not tidy, so the features read three forms of the text: as written
+(character and word n-grams), normalised (no accents, unified Arabic-script letters) with
+unknown words corrected to the nearest training word (bot/nlu/spelling.py), and that form in
+Latin letters (anyascii), so "mne nuzhna rabota" meets the n-grams of "мне нужна работа".
+A greeting in front of a request is read apart (bot/nlu/greetings.py): when what follows
+the greeting is a confident request of its own, that request is the message's intent.
+
 A message with too little the model knows (fewer than MIN_EVIDENCE known character n-grams
 of three or more characters: "a a a a ...", a run of combining marks, emoji alone) gets
 confidence 0, so the FallbackClassifier answers "I did not understand" instead of the
@@ -28,16 +35,25 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from anyascii import anyascii
+
+from bot.nlu.greetings import after_greeting, greeting_phrases
+from bot.nlu.spelling import Speller
 from bot.text import normalise
 
-# kind -> (sklearn analyzer, config key of its n-gram range, whether it reads the
-# normalised text: lower-case, no accents, Arabic-script letter variants unified)
+# kind -> (sklearn analyzer, config key of its n-gram range, the form of the text it reads:
+# raw; normalised (lower-case, no accents, Arabic-script letter variants unified, unknown
+# words spelled as the nearest known one); latin (the normalised form in Latin letters))
 _ANALYZERS = {
-    "char": ("char_wb", "char_ngram", False),
-    "word": ("word", "word_ngram", False),
-    "normalised_char": ("char_wb", "char_ngram", True),
+    "char": ("char_wb", "char_ngram", "raw"),
+    "word": ("word", "word_ngram", "raw"),
+    "normalised_char": ("char_wb", "char_ngram", "normalised"),
+    "latin_char": ("char_wb", "char_ngram", "latin"),
 }
 _WORD_PATTERN = r"(?u)\b\w+\b"
+GREET = "greet"
+# A request after a greeting wins when the classifier is at least this sure of it on its own.
+REQUEST_AFTER_GREETING = 0.5
 MIN_EVIDENCE = 3  # known n-grams (3+ characters), counted in the raw and normalised text
 EVIDENCE_NGRAM = 3
 
@@ -66,6 +82,9 @@ class LinearIntentClassifier(GraphComponent):
             "char_ngram": [1, 5],
             "word_ngram": [1, 2],
             "normalised_char": True,
+            "latin_char": True,
+            "spelling": True,
+            "greetings": True,
             "C": 1.0,
             "temperature": 0.2,
             "ranking_length": 10,
@@ -86,6 +105,8 @@ class LinearIntentClassifier(GraphComponent):
         self._vectorizers = vectorizers or []
         self._weights, self._bias, self._classes = weights, bias, classes or []
         self._evidence_mask: Optional[np.ndarray] = None
+        self._speller: Optional[Speller] = None
+        self._greetings: set[str] = set()
 
     @classmethod
     def create(
@@ -98,17 +119,19 @@ class LinearIntentClassifier(GraphComponent):
         return cls(config, model_storage, resource)
 
     def _kinds(self) -> List[str]:
-        return [k for k in _ANALYZERS if k != "normalised_char" or self._config["normalised_char"]]
+        return [k for k in _ANALYZERS if k in ("char", "word") or self._config.get(k)]
 
     def _evidence_columns(self) -> np.ndarray:
-        """Which feature columns count as evidence: character n-grams of 3+ characters."""
+        """Which feature columns count as evidence: character n-grams of 3+ characters with
+        two letters or more (" a " of "a a a a …" is no evidence)."""
         if self._evidence_mask is None:
             masks = []
             for kind, vectorizer in zip(self._kinds(), self._vectorizers):
                 mask = np.zeros(len(vectorizer.vocabulary_), dtype=bool)
                 if kind != "word":
                     for term, index in vectorizer.vocabulary_.items():
-                        mask[index] = len(term) >= EVIDENCE_NGRAM
+                        letters = sum(char.isalpha() for char in term)
+                        mask[index] = len(term) >= EVIDENCE_NGRAM and letters >= 2
                 masks.append(mask)
             self._evidence_mask = np.concatenate(masks)
         return self._evidence_mask
@@ -123,11 +146,22 @@ class LinearIntentClassifier(GraphComponent):
             ]
         )
 
-    def _features(self, texts: List[str]) -> Any:
+    def _forms(self, texts: List[str]) -> Dict[str, List[str]]:
+        """The texts in each form the analyzers read."""
         normalised = [normalise(text) for text in texts]
+        if self._speller is not None:
+            normalised = [self._speller.text(text) for text in normalised]
+        return {
+            "raw": texts,
+            "normalised": normalised,
+            "latin": [normalise(anyascii(text)) for text in normalised],
+        }
+
+    def _features(self, texts: List[str]) -> Any:
+        forms = self._forms(texts)
         return hstack(
             [
-                vectorizer.transform(normalised if _ANALYZERS[kind][2] else texts)
+                vectorizer.transform(forms[_ANALYZERS[kind][2]])
                 for kind, vectorizer in zip(self._kinds(), self._vectorizers)
             ]
         ).tocsr()
@@ -138,9 +172,15 @@ class LinearIntentClassifier(GraphComponent):
         labels = [e.get(INTENT) for e in examples]
         self._vectorizers = [_vectorizer(kind, self._config) for kind in self._kinds()]
         self._evidence_mask = None
-        normalised = [normalise(text) for text in texts]
+        self._speller = None
+        self._greetings = set()
+        if self._config["greetings"]:
+            self._greetings = greeting_phrases(t for t, y in zip(texts, labels) if y == GREET)
+        if self._config["spelling"]:
+            self._speller = Speller.fit(normalise(text) for text in texts)
+        forms = self._forms(texts)
         for kind, vectorizer in zip(self._kinds(), self._vectorizers):
-            vectorizer.fit(normalised if _ANALYZERS[kind][2] else texts)
+            vectorizer.fit(forms[_ANALYZERS[kind][2]])
         svm = LinearSVC(C=self._config["C"], random_state=42)
         svm.fit(self._features(texts), labels)
         self._weights, self._bias = svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32)
@@ -154,6 +194,8 @@ class LinearIntentClassifier(GraphComponent):
             meta = {
                 "kinds": self._kinds(),
                 "classes": self._classes,
+                "spelling": self._speller.counts if self._speller else None,
+                "greetings": sorted(self._greetings),
                 "vocabularies": [
                     {term: int(index) for term, index in v.vocabulary_.items()}
                     for v in self._vectorizers
@@ -181,12 +223,13 @@ class LinearIntentClassifier(GraphComponent):
                 arrays = np.load(directory / "arrays.npz", allow_pickle=False)
                 vectorizers = []
                 kinds = meta.get("kinds", ["char", "word"])
-                merged["normalised_char"] = "normalised_char" in kinds
+                for optional in ("normalised_char", "latin_char"):
+                    merged[optional] = optional in kinds
                 for i, (kind, vocabulary) in enumerate(zip(kinds, meta["vocabularies"])):
                     vectorizer = _vectorizer(kind, merged, vocabulary)
                     vectorizer.idf_ = arrays[f"idf{i}"]
                     vectorizers.append(vectorizer)
-                return cls(
+                classifier = cls(
                     merged,
                     model_storage,
                     resource,
@@ -195,6 +238,10 @@ class LinearIntentClassifier(GraphComponent):
                     arrays["bias"],
                     meta["classes"],
                 )
+                if meta.get("spelling"):
+                    classifier._speller = Speller(meta["spelling"])
+                classifier._greetings = set(meta.get("greetings") or ())
+                return classifier
         except (ValueError, FileNotFoundError):
             return cls(config, model_storage, resource)
 
@@ -209,15 +256,36 @@ class LinearIntentClassifier(GraphComponent):
             scores[row] += self._weights[:, columns] @ features.data[start:end]
         return scores
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        if self._weights is None or not messages:
-            return messages
-        features = self._features([m.get(TEXT) or "" for m in messages]).tocsr()
+    def _probabilities(self, texts: List[str]) -> np.ndarray:
+        """Softmax over the tempered margins; all zero without enough evidence."""
+        features = self._features(texts).tocsr()
         scores = self._scores(features) / self._config["temperature"]
         scores -= scores.max(axis=1, keepdims=True)
         probabilities = np.exp(scores)
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         probabilities[self._evidence(features) < MIN_EVIDENCE] = 0.0  # nothing to go on
+        return probabilities
+
+    def _requests_after_greetings(self, texts: List[str], probabilities: np.ndarray) -> None:
+        """Where a greeting opens the message and what follows is a confident request of
+        its own, take that request's probabilities (in place)."""
+        rests = {i: after_greeting(t, self._greetings) for i, t in enumerate(texts)}
+        rests = {i: rest for i, rest in rests.items() if rest}
+        if not rests:
+            return
+        greet = self._classes.index(GREET) if GREET in self._classes else -1
+        for i, row in zip(rests, self._probabilities(list(rests.values()))):
+            best = int(np.argmax(row))
+            if best != greet and row[best] >= REQUEST_AFTER_GREETING:
+                probabilities[i] = row
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._weights is None or not messages:
+            return messages
+        texts = [m.get(TEXT) or "" for m in messages]
+        probabilities = self._probabilities(texts)
+        if self._greetings:
+            self._requests_after_greetings(texts, probabilities)
         for message, row in zip(messages, probabilities):
             order = np.argsort(-row)[: self._config["ranking_length"]]
             ranking = [{"name": self._classes[i], "confidence": float(row[i])} for i in order]

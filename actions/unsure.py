@@ -1,0 +1,36 @@
+"""action_unsure: what the bot says when it did not understand a message.
+
+While a request waits for the municipality (slot `pending`), a message that names one is
+that answer, whatever the classifier made of it ("in bozen bitte"). Otherwise the reply is
+`utter_unsure`, whose buttons bot/nlg.py narrows to the likeliest topics.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import KnowledgeAction, answer_pending, municipality_name
+from bot.answers.municipality import find_municipality
+
+
+class ActionUnsure(KnowledgeAction):
+    def name(self) -> str:
+        return "action_unsure"
+
+    def respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
+    ) -> List[Dict[str, Any]]:
+        if tracker.get_slot("pending"):
+            text = tracker.latest_message.get("text") or ""
+            named = find_municipality(text, self.repository.municipalities())
+            if named is not None:
+                dispatcher.utter_message(
+                    response="utter_municipality_set",
+                    municipality_name=municipality_name(named, language),
+                )
+                return answer_pending(tracker, named.id)
+        dispatcher.utter_message(response="utter_unsure")
+        return []

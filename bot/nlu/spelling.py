@@ -1,0 +1,72 @@
+"""Typo correction against the words of the training data, for the classifier's features.
+
+A word the model has never seen ("arbiet", "wohnnug", "doktr") is replaced by the most
+frequent training word one edit away (a letter missing, extra, wrong, or two neighbours
+swapped), found with the symmetric-delete method (as SymSpell does): every known word is
+indexed under each form with one letter deleted. Words the model knows, and short words,
+are left alone. Learnt from the training data of every language at training time, so it
+needs no dictionary download and follows the data when a language is added.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable, Mapping
+
+MIN_LENGTH = 4  # shorter words are too easily corrected into another word
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Optimal string alignment distance exactly 1 (insertion, deletion, substitution or
+    transposition of neighbours)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i = diff[0]
+        return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+class Speller:
+    """Corrects unknown words to known ones; `counts` maps each known word to its frequency."""
+
+    def __init__(self, counts: Mapping[str, int]) -> None:
+        self.counts = dict(counts)
+        self._index: dict[str, list[str]] = {}
+        for word in self.counts:
+            if len(word) < MIN_LENGTH - 1:
+                continue
+            for key in {word, *_deletes(word)}:
+                self._index.setdefault(key, []).append(word)
+        self._cache: dict[str, str] = {}
+
+    @classmethod
+    def fit(cls, texts: Iterable[str]) -> Speller:
+        """From normalised texts (bot.text.normalise)."""
+        return cls(Counter(word for text in texts for word in text.split()))
+
+    def word(self, word: str) -> str:
+        """The word itself if known or short, else its most frequent known neighbour."""
+        if word in self.counts or len(word) < MIN_LENGTH or not word.isalpha():
+            return word
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        found = {c for key in {word, *_deletes(word)} for c in self._index.get(key, ())}
+        near = [c for c in found if one_edit_apart(word, c)]
+        best = max(near, key=lambda c: (self.counts[c], c)) if near else word
+        if len(self._cache) < 100_000:
+            self._cache[word] = best
+        return best
+
+    def text(self, normalised: str) -> str:
+        """Every word of a normalised text, corrected."""
+        return " ".join(self.word(word) for word in normalised.split())
