@@ -12,6 +12,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.answers.faq import INTENT_TOPICS
 from bot.answers.localise import localise
 from bot.answers.municipality import find_municipality
 from bot.knowledge.db import shared_engine
@@ -48,12 +49,38 @@ def language_of(tracker: Tracker) -> str:
 NOT_A_REQUEST = ("choose_municipality", "nlu_fallback")
 
 
+# What each request intent's answer is; a message naming a town may carry one of them.
+REQUEST_ACTIONS = {
+    **{intent: "action_answer_faq" for intent in INTENT_TOPICS},
+    "find_service": "action_find_service",
+    "human_handoff": "action_human_handoff",
+}
+IMPLIED = 0.2  # a request intent this likely beside "names a municipality" is meant too
+MIN_WORDS_FOR_REQUEST = 4  # "abito a kranj" is only a place; a request needs more words
+
+
+def implied_request(message: Dict[str, Any]) -> Optional[str]:
+    """A request intent a message that names a municipality also carries ("gibt es in
+    Bozen günstige Wohnungen?"): the likeliest one in its ranking, if likely enough."""
+    if len(str(message.get("text") or "").split()) < MIN_WORDS_FOR_REQUEST:
+        return None
+    for entry in message.get("intent_ranking") or []:
+        name = str(entry.get("name"))
+        if name in REQUEST_ACTIONS and float(entry.get("confidence") or 0.0) >= IMPLIED:
+            return name
+    return None
+
+
 def request_message(tracker: Tracker) -> Dict[str, Any]:
-    """The message a knowledge action answers: the latest one, or, when the latest only
-    named the municipality the bot had asked for, the request before it."""
+    """The message a knowledge action answers: the latest one; when that names a place and
+    also carries a request, that request; when it only named the municipality the bot had
+    asked for, the request before it."""
     latest = tracker.latest_message or {}
     if (latest.get("intent") or {}).get("name") not in NOT_A_REQUEST:
         return latest
+    implied = implied_request(latest)
+    if implied is not None:
+        return {**latest, "intent": {"name": implied}}
     users = [e for e in tracker.events if e.get("event") == "user"]
     for event in reversed(users[:-1]):
         if (event.get("parse_data") or {}).get("intent", {}).get("name") not in NOT_A_REQUEST:

@@ -19,6 +19,7 @@ from actions.common import (
 from actions.handoff import utter_contact
 from bot.answers import formatting
 from bot.answers.categories import category_in_text
+from bot.answers.faq import likely_topic
 from bot.answers.localise import localise
 from bot.answers.location import Origin, resolve_origin
 from bot.answers.opening import opening_status
@@ -46,10 +47,16 @@ class ActionFindService(MunicipalityAction):
 
     @staticmethod
     def _category(tracker: Tracker, language: str) -> Optional[str]:
-        """A button's category, else one named in the request, else the current topic."""
+        """A button's category, else one named in the request, else the topic the classifier
+        found likely beside "find a place" ("wo isch di nächschti sprachschuel"), else the
+        current topic."""
         request = request_message(tracker)
         chosen = next(
-            (e.get("value") for e in request.get("entities") or [] if e.get("entity") == "category"),
+            (
+                e.get("value")
+                for e in request.get("entities") or []
+                if e.get("entity") == "category"
+            ),
             None,
         )
         if chosen in CATEGORIES:
@@ -57,6 +64,9 @@ class ActionFindService(MunicipalityAction):
         named = category_in_text(request.get("text") or "", language)
         if named is not None:
             return named
+        likely = likely_topic(request)
+        if likely is not None:
+            return likely
         topic = tracker.get_slot("topic")
         return topic if topic in CATEGORIES else None
 

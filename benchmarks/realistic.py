@@ -118,13 +118,14 @@ class Answers:
                 names = service.name.values() if isinstance(service.name, dict) else [service.name]
                 for name in names:
                     for topic in set(service.categories) & set(TOPICS):
-                        self._service[f"{name}:"].add((town.id, topic))
+                        self._service[name].add((town.id, topic))
 
     def found(self, text: str) -> set[tuple[str, str]]:
         found = set(self._faq.get(text.strip(), set()))
         head = text.split("\n", 1)[0]
-        for prefix, keys in self._service.items():
-            if head.startswith(prefix):
+        for name, keys in self._service.items():
+            # "{name}: {distance}", in French "{name} : {distance}"
+            if head.startswith(name) and head[len(name) :].lstrip().startswith(":"):
                 found |= keys
         return found
 

@@ -11,7 +11,10 @@ import yaml
 
 from bot.knowledge.schema import CATEGORIES, TOPICS
 from bot.locales.catalog import CATALOG_DIR
+from bot.nlu.spelling import one_edit_apart
 from bot.text import normalise
+
+MIN_TYPO_LENGTH = 5  # shorter words must be spelled right
 
 WORDS_DIR = CATALOG_DIR / "categories"
 
@@ -82,7 +85,19 @@ def _matches(entry: _Entry, words: list[str]) -> bool:
         last, wanted = window[-1], entry.words[-1]
         if last == wanted or (entry.stem and last.startswith(wanted)):
             return True
+        if len(wanted) >= MIN_TYPO_LENGTH and _one_typo(last, wanted, entry.stem):
+            return True
     return False
+
+
+def _one_typo(word: str, wanted: str, stem: bool) -> bool:
+    """ "kindergarden" for "kindergarten", "farmacya" for "farmaci*": one edit away from the
+    word, or from the stem at the word's start."""
+    if not stem:
+        return one_edit_apart(word, wanted)
+    return any(
+        one_edit_apart(word[:size], wanted) for size in range(len(wanted) - 1, len(wanted) + 2)
+    )
 
 
 def category_in_text(text: str, language: str, fallback: str = "en") -> str | None:

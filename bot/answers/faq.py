@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -19,6 +19,18 @@ INTENT_TOPICS = {
     "ask_healthcare": "healthcare",
     "ask_registration": "registration",
 }
+
+
+LIKELY = 0.2  # a topic intent this likely beside another intent counts as meant
+
+
+def likely_topic(parse_data: Mapping[str, Any]) -> str | None:
+    """The topic of the likeliest ask_* intent in a message's ranking, if likely enough."""
+    for entry in parse_data.get("intent_ranking") or []:
+        topic = INTENT_TOPICS.get(str(entry.get("name")))
+        if topic and float(entry.get("confidence") or 0.0) >= LIKELY:
+            return topic
+    return None
 
 
 @lru_cache(maxsize=4096)

@@ -25,8 +25,9 @@ VOWELS = set("aeiouy")
 
 
 def latin(text: str) -> str:
-    """Lower-case Latin letters without apostrophes ("Больцано" -> "boltsano")."""
-    return normalise(anyascii(text)).replace("'", "")
+    """Normalised, in lower-case Latin letters without apostrophes ("Больцано" ->
+    "boltsano"; "آنسي" and "انسي" alike)."""
+    return normalise(anyascii(normalise(text))).replace("'", "")
 
 
 @lru_cache(maxsize=1)
@@ -63,9 +64,7 @@ def names_word(word: str, name: str) -> bool:
     if word == name:
         return True
     endings, _ = _affixes()
-    if len(name) >= 4 and any(
-        word == stem + ending for stem in _stems(name) for ending in endings
-    ):
+    if len(name) >= 4 and any(word == stem + ending for stem in _stems(name) for ending in endings):
         return True
     return len(name) >= MIN_FUZZY and one_edit_apart(word, name)
 

@@ -10,12 +10,15 @@ from typing import Any, Dict, Mapping, Optional
 
 from bot.language.conversation import next_language
 
+NAMES_A_PLACE = "choose_municipality"
+
 
 def context_changes(
     slots: Mapping[str, Any],
     detection: Optional[Mapping[str, Any]],
     metadata: Mapping[str, Any],
     entities: Mapping[str, Any],
+    intent: Optional[str] = None,
 ) -> Dict[str, Any]:
     """The `language` and `municipality` slots to set, only those whose value changes.
 
@@ -25,10 +28,14 @@ def context_changes(
     button payload, a `municipality` named in the text).
 
     Explicit requests and button payloads win, a reliable detection switches, the rest
-    sticks (bot/language/conversation.py). The first municipality known, named in a
+    sticks (bot/language/conversation.py). A message that only names a municipality
+    ("dornbirn, en autriche", "abito a kranj") does not switch an established language:
+    town names belong to no language. The first municipality known, named in a
     message or given by the page, is kept; changing it is action_choose_municipality's job.
     """
     changes: Dict[str, Any] = {}
+    if intent == NAMES_A_PLACE and slots.get("language") and detection:
+        detection = {**detection, "reliable": False}
     language = next_language(
         current=slots.get("language"),
         detection=detection,

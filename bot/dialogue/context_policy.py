@@ -38,6 +38,7 @@ def _context_events(tracker: DialogueStateTracker) -> List[Event]:
         detection=message.parse_data.get(DETECTION_KEY),
         metadata=message.metadata or {},
         entities=entities,
+        intent=message.intent.get("name"),
     )
     events: List[Event] = [SlotSet(name, value) for name, value in changes.items()]
     return events

@@ -13,6 +13,7 @@ import json
 import logging
 from typing import Any, Dict, List, Optional
 
+from anyascii import anyascii
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -23,6 +24,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language.detector import LanguageDetector
 from bot.language.ngram import CharNgramModel
+from bot.language.registry import settings
 from bot.language.requests import requested_language
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,19 @@ logger = logging.getLogger(__name__)
 DETECTION_KEY = "language_detection"
 SWITCH_INTENT = "switch_language"
 _MODEL_FILE = "ngram_model.json"
+
+
+def with_latin_spellings(texts: List[str], labels: List[str]) -> tuple[List[str], List[str]]:
+    """The examples plus, for languages people also type in Latin letters (a second script
+    `latin` in languages.yml: Russian, Ukrainian), each non-Latin example transliterated,
+    so the n-gram model knows "mne nuzhna rabota" as Russian."""
+    romanised = {lang.code for lang in settings().languages if "latin" in lang.scripts[1:]}
+    extra = [
+        (anyascii(text), label)
+        for text, label in zip(texts, labels)
+        if label in romanised and not text.isascii()
+    ]
+    return texts + [t for t, _ in extra], labels + [lab for _, lab in extra]
 
 
 def example_language(message: Message) -> Optional[str]:
@@ -90,6 +105,7 @@ class LanguageTagger(GraphComponent):
                 labels.append(language)
         if not texts:
             logger.warning("No NLU example carries metadata.language; n-gram model not trained.")
+        texts, labels = with_latin_spellings(texts, labels)
         model = CharNgramModel.fit(texts, labels)
         with self._model_storage.write_to(self._resource) as directory:
             (directory / _MODEL_FILE).write_text(json.dumps(model.to_dict()), encoding="utf-8")

@@ -25,6 +25,9 @@ _SCRIPT_NAMES = {
 }
 
 
+MIN_OTHER_LETTERS = 4
+
+
 def script_of(char: str) -> str | None:
     """The script of one letter ('latin', 'cyrillic', ...); None for anything else."""
     if not char.isalpha():
@@ -45,6 +48,11 @@ def candidates(text: str, supported: tuple[str, ...]) -> tuple[str, ...]:
     if not counts:
         return supported
     script = max(counts, key=lambda name: counts[name])
+    others = {name: n for name, n in counts.items() if name != "latin"}
+    if script == "latin" and others and max(others.values()) >= MIN_OTHER_LETTERS:
+        # Latin words inside an Arabic or Cyrillic message are names and office words
+        # ("де зробити codice fiscale", "وين بطلع الـ Meldezettel"), not its language.
+        script = max(others, key=lambda name: others[name])
     languages = [lang for lang in settings().languages if lang.code in supported]
     usual = [lang for lang in languages if lang.scripts[0] == script]
     also = [lang for lang in languages if script in lang.scripts[1:]]

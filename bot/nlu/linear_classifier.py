@@ -24,6 +24,7 @@ import json
 from typing import Any, Dict, List, Optional
 
 import numpy as np
+from anyascii import anyascii
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -34,8 +35,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
-
-from anyascii import anyascii
 
 from bot.nlu.greetings import after_greeting, greeting_phrases
 from bot.nlu.spelling import Speller
@@ -269,8 +268,8 @@ class LinearIntentClassifier(GraphComponent):
     def _requests_after_greetings(self, texts: List[str], probabilities: np.ndarray) -> None:
         """Where a greeting opens the message and what follows is a confident request of
         its own, take that request's probabilities (in place)."""
-        rests = {i: after_greeting(t, self._greetings) for i, t in enumerate(texts)}
-        rests = {i: rest for i, rest in rests.items() if rest}
+        found = {i: after_greeting(t, self._greetings) for i, t in enumerate(texts)}
+        rests: Dict[int, str] = {i: rest for i, rest in found.items() if rest}
         if not rests:
             return
         greet = self._classes.index(GREET) if GREET in self._classes else -1
