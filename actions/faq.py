@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import MunicipalityAction, municipality_name, request_message
-from bot.answers.categories import category_in_text, topic_of
+from bot.answers.categories import topic_of
 from bot.answers.faq import INTENT_TOPICS, best_faq
 from bot.answers.localise import localise
 from bot.knowledge.schema import Faq, Municipality
@@ -23,16 +23,15 @@ class ActionAnswerFaq(MunicipalityAction):
 
     @staticmethod
     def _topic(tracker: Tracker) -> Optional[str]:
-        """The request's topic; for a follow-up, a topic it names ("and for work?"), else the
-        topic of the conversation ("and for the kids?"; a service category counts as the
-        topic it belongs to); the same for a request answered after the municipality."""
+        """The request's topic; for a follow-up ("and for the kids?") or a request answered
+        after the municipality was chosen, the topic of the conversation (a service
+        category counts as the topic it belongs to). A follow-up's own words do not change
+        it: "in the evening? I work during the day" is still about the course."""
         request = request_message(tracker)
         intent = (request.get("intent") or {}).get("name") or ""
         if intent in INTENT_TOPICS:
             return INTENT_TOPICS[intent]
-        language = tracker.get_slot("language") or "en"
-        named = topic_of(category_in_text(request.get("text") or "", language))
-        return named or topic_of(tracker.get_slot("topic"))
+        return topic_of(tracker.get_slot("topic"))
 
     def events_while_asking(self, tracker: Tracker) -> List[Dict[str, Any]]:
         return [SlotSet("topic", self._topic(tracker))]

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from functools import cache
 
 import yaml
+from anyascii import anyascii
 
 from bot.knowledge.schema import CATEGORIES, TOPICS
+from bot.language.registry import settings
 from bot.locales.catalog import CATALOG_DIR
 from bot.nlu.spelling import one_edit_apart
 from bot.text import normalise
 
-MIN_TYPO_LENGTH = 5  # shorter words must be spelled right
+MIN_TYPO_LENGTH = 6  # shorter words must be spelled right ("étage" is not "stage")
 
 WORDS_DIR = CATALOG_DIR / "categories"
 
@@ -51,6 +53,20 @@ class _Entry:
     category: str
     words: tuple[str, ...]  # normalised words; the last one may be a stem
     stem: bool
+
+
+@cache
+def _latin_entries(code: str) -> tuple[_Entry, ...]:
+    """The entries in Latin letters, for a language also typed in them ("apteka")."""
+    return tuple(
+        _Entry(e.category, tuple(normalise(anyascii(w)) for w in e.words), e.stem)
+        for e in _entries(code)
+    )
+
+
+def _typed_in_latin(words: list[str], code: str) -> bool:
+    language = settings().get(code)
+    return bool(language) and language.scripts[0] != "latin" and all(w.isascii() for w in words)
 
 
 @cache
@@ -107,7 +123,8 @@ def category_in_text(text: str, language: str, fallback: str = "en") -> str | No
     if not words:
         return None
     for code in dict.fromkeys((language, fallback)):
-        found = [entry for entry in _entries(code) if _matches(entry, words)]
+        entries = _latin_entries(code) if _typed_in_latin(words, code) else _entries(code)
+        found = [entry for entry in entries if _matches(entry, words)]
         if found:
             best = max(found, key=lambda e: (e.category not in TOPICS, len(e.words), not e.stem))
             return best.category

@@ -35,7 +35,7 @@ def _affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(endings in Latin letters, longest first; prefixes as written, longest first)."""
     languages = settings().languages
     endings = {latin(e) for lang in languages for e in lang.name_endings} - {""}
-    prefixes = {normalise(p) for lang in languages for p in lang.name_prefixes} - {""}
+    prefixes = {normalise(p) for lang in languages for p in lang.prefixes} - {""}
     return (
         tuple(sorted(endings, key=len, reverse=True)),
         tuple(sorted(prefixes, key=len, reverse=True)),

@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 DETECTION_KEY = "language_detection"
 SWITCH_INTENT = "switch_language"
 _MODEL_FILE = "ngram_model.json"
+# "English please" switches only when the classifier is this sure it is such a request: "I do
+# not understand German well, which documents…" names a language without asking for it.
+REQUEST_CONFIDENCE = 0.5
 
 
 def with_latin_spellings(texts: List[str], labels: List[str]) -> tuple[List[str], List[str]]:
@@ -133,8 +136,10 @@ class LanguageTagger(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             detection = self._detector.detect(text).as_dict()
-            intent = (message.get(INTENT) or {}).get("name")
-            detection["requested"] = requested_language(text) if intent == SWITCH_INTENT else None
+            intent = message.get(INTENT) or {}
+            asked = intent.get("name") == SWITCH_INTENT
+            sure = float(intent.get("confidence") or 0.0) >= REQUEST_CONFIDENCE
+            detection["requested"] = requested_language(text) if asked and sure else None
             message.set(DETECTION_KEY, detection, add_to_output=True)
         return messages
 

@@ -24,7 +24,7 @@ class Language:
     scripts: tuple[str, ...] = ("latin",)
     letters: str = ""  # letters only this language uses among those of its script
     name_endings: tuple[str, ...] = ()  # case endings of town names ("Kranju")
-    name_prefixes: tuple[str, ...] = ()  # letters written onto town names ("بدورنبيرن")
+    prefixes: tuple[str, ...] = ()  # words written onto the next word ("والسكن", "بدورنبيرن")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def settings() -> LanguageSettings:
                 **entry,
                 "scripts": tuple(entry.get("scripts") or ("latin",)),
                 "name_endings": tuple(str(e) for e in entry.get("name_endings") or ()),
-                "name_prefixes": tuple(str(p) for p in entry.get("name_prefixes") or ()),
+                "prefixes": tuple(str(p) for p in entry.get("prefixes") or ()),
             }
         )
         for entry in raw["languages"]
@@ -68,6 +68,12 @@ def settings() -> LanguageSettings:
     if unknown:
         raise ValueError(f"{LANGUAGES_FILE}: default/fallback not in languages: {sorted(unknown)}")
     return LanguageSettings(languages=languages, default=default, fallback=fallback)
+
+
+def word_prefixes() -> tuple[str, ...]:
+    """The prefixes of every supported language (languages.yml), longest first."""
+    found = {p for lang in settings().languages for p in lang.prefixes if p}
+    return tuple(sorted(found, key=len, reverse=True))
 
 
 def supported_codes() -> tuple[str, ...]:

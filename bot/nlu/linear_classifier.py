@@ -37,6 +37,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from bot.nlu.greetings import after_greeting, greeting_phrases
+from bot.language.registry import word_prefixes
 from bot.nlu.spelling import Speller
 from bot.text import normalise
 
@@ -50,7 +51,6 @@ _ANALYZERS = {
     "latin_char": ("char_wb", "char_ngram", "latin"),
 }
 _WORD_PATTERN = r"(?u)\b\w+\b"
-GREET = "greet"
 # A request after a greeting wins when the classifier is at least this sure of it on its own.
 REQUEST_AFTER_GREETING = 0.5
 MIN_EVIDENCE = 3  # known n-grams (3+ characters), counted in the raw and normalised text
@@ -84,6 +84,17 @@ class LinearIntentClassifier(GraphComponent):
             "latin_char": True,
             "spelling": True,
             "greetings": True,
+            # what may follow a greeting as the message's real intent
+            "requests_after_greeting": [
+                "ask_housing",
+                "ask_jobs",
+                "ask_schooling",
+                "ask_language_courses",
+                "ask_healthcare",
+                "ask_registration",
+                "find_service",
+                "ask_privacy",
+            ],
             "C": 1.0,
             "temperature": 0.2,
             "ranking_length": 10,
@@ -174,9 +185,9 @@ class LinearIntentClassifier(GraphComponent):
         self._speller = None
         self._greetings = set()
         if self._config["greetings"]:
-            self._greetings = greeting_phrases(t for t, y in zip(texts, labels) if y == GREET)
+            self._greetings = greeting_phrases(t for t, y in zip(texts, labels) if y == "greet")
         if self._config["spelling"]:
-            self._speller = Speller.fit(normalise(text) for text in texts)
+            self._speller = Speller.fit((normalise(text) for text in texts), word_prefixes())
         forms = self._forms(texts)
         for kind, vectorizer in zip(self._kinds(), self._vectorizers):
             vectorizer.fit(forms[_ANALYZERS[kind][2]])
@@ -238,7 +249,7 @@ class LinearIntentClassifier(GraphComponent):
                     meta["classes"],
                 )
                 if meta.get("spelling"):
-                    classifier._speller = Speller(meta["spelling"])
+                    classifier._speller = Speller(meta["spelling"], word_prefixes())
                 classifier._greetings = set(meta.get("greetings") or ())
                 return classifier
         except (ValueError, FileNotFoundError):
@@ -266,16 +277,18 @@ class LinearIntentClassifier(GraphComponent):
         return probabilities
 
     def _requests_after_greetings(self, texts: List[str], probabilities: np.ndarray) -> None:
-        """Where a greeting opens the message and what follows is a confident request of
-        its own, take that request's probabilities (in place)."""
+        """Where a greeting opens the message and what follows is, on its own, confidently
+        a request (`requests_after_greeting`: a topic, a place, privacy; not "are you a
+        bot?" or "I am new here", which still make a greeting), take that request's
+        probabilities (in place)."""
         found = {i: after_greeting(t, self._greetings) for i, t in enumerate(texts)}
         rests: Dict[int, str] = {i: rest for i, rest in found.items() if rest}
         if not rests:
             return
-        greet = self._classes.index(GREET) if GREET in self._classes else -1
+        requests = set(self._config["requests_after_greeting"])
         for i, row in zip(rests, self._probabilities(list(rests.values()))):
             best = int(np.argmax(row))
-            if best != greet and row[best] >= REQUEST_AFTER_GREETING:
+            if self._classes[best] in requests and row[best] >= REQUEST_AFTER_GREETING:
                 probabilities[i] = row
 
     def process(self, messages: List[Message]) -> List[Message]:

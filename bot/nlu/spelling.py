@@ -1,7 +1,8 @@
 """Typo correction against the words of the training data, for the classifier's features.
 
-A word the model has never seen ("arbiet", "wohnnug", "doktr") is replaced by the most
-frequent training word one edit away (a letter missing, extra, wrong, or two neighbours
+A word the model has never seen is read as the known word after a prefix written onto it
+("والسكن": و + السكن; prefixes per language in bot/locales/languages.yml), or else
+("arbiet", "wohnnug", "doktr") as the most frequent training word one edit away (a letter missing, extra, wrong, or two neighbours
 swapped), found with the symmetric-delete method (as SymSpell does): every known word is
 indexed under each form with one letter deleted. Words the model knows, and short words,
 are left alone. Learnt from the training data of every language at training time, so it
@@ -38,8 +39,9 @@ def one_edit_apart(a: str, b: str) -> bool:
 class Speller:
     """Corrects unknown words to known ones; `counts` maps each known word to its frequency."""
 
-    def __init__(self, counts: Mapping[str, int]) -> None:
+    def __init__(self, counts: Mapping[str, int], prefixes: Iterable[str] = ()) -> None:
         self.counts = dict(counts)
+        self.prefixes = tuple(prefixes)
         self._index: dict[str, list[str]] = {}
         for word in self.counts:
             if len(word) < MIN_LENGTH - 1:
@@ -49,9 +51,9 @@ class Speller:
         self._cache: dict[str, str] = {}
 
     @classmethod
-    def fit(cls, texts: Iterable[str]) -> Speller:
+    def fit(cls, texts: Iterable[str], prefixes: Iterable[str] = ()) -> Speller:
         """From normalised texts (bot.text.normalise)."""
-        return cls(Counter(word for text in texts for word in text.split()))
+        return cls(Counter(word for text in texts for word in text.split()), prefixes)
 
     def word(self, word: str) -> str:
         """The word itself if known or short, else its most frequent known neighbour."""
@@ -60,12 +62,23 @@ class Speller:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        found = {c for key in {word, *_deletes(word)} for c in self._index.get(key, ())}
-        near = [c for c in found if one_edit_apart(word, c)]
-        best = max(near, key=lambda c: (self.counts[c], c)) if near else word
+        best = self._without_prefix(word) or self._nearest(word) or word
         if len(self._cache) < 100_000:
             self._cache[word] = best
         return best
+
+    def _without_prefix(self, word: str) -> str | None:
+        """"والسكن" -> "السكن": a known word after a prefix written onto it."""
+        for prefix in self.prefixes:
+            rest = word[len(prefix) :]
+            if word.startswith(prefix) and len(rest) >= MIN_LENGTH - 1 and rest in self.counts:
+                return rest
+        return None
+
+    def _nearest(self, word: str) -> str | None:
+        found = {c for key in {word, *_deletes(word)} for c in self._index.get(key, ())}
+        near = [c for c in found if one_edit_apart(word, c)]
+        return max(near, key=lambda c: (self.counts[c], c)) if near else None
 
     def text(self, normalised: str) -> str:
         """Every word of a normalised text, corrected."""
