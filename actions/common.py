@@ -55,6 +55,7 @@ REQUEST_ACTIONS = {
     "find_service": "action_find_service",
     "human_handoff": "action_human_handoff",
 }
+ACTION_OF = {**REQUEST_ACTIONS, "follow_up": "action_answer_faq"}
 IMPLIED = 0.2  # a request intent this likely beside "names a municipality" is meant too
 MIN_WORDS_FOR_REQUEST = 4  # "abito a kranj" is only a place; a request needs more words
 
@@ -71,14 +72,41 @@ def implied_request(message: Dict[str, Any]) -> Optional[str]:
     return None
 
 
+# Intents that go along with a request rather than compete with it: "and for work?" is
+# both a follow-up and about work, "in Bozen eine Wohnung?" both a place and about housing.
+COMPANIONS = ("follow_up", "choose_municipality")
+FOLLOW_UP = "follow_up"
+LIKELY_FOLLOW_UP = 0.3
+
+
+def resolve_unsure(message: Dict[str, Any], has_topic: bool) -> Optional[str]:
+    """The intent to act on for a message the classifier was unsure about, when context
+    settles it: a request torn only with a companion intent (the request), or, after an
+    answer on a topic, a likely follow-up. None: the bot should say it is unsure."""
+    ranking = [e for e in message.get("intent_ranking") or [] if e.get("name") != "nlu_fallback"]
+    top = [(str(e.get("name")), float(e.get("confidence") or 0.0)) for e in ranking[:2]]
+    names = {name for name, _ in top}
+    for name, confidence in top:
+        if name in REQUEST_ACTIONS and confidence >= IMPLIED and names - {name} <= set(COMPANIONS):
+            return name
+    if has_topic and top and top[0][0] == FOLLOW_UP and top[0][1] >= LIKELY_FOLLOW_UP:
+        return FOLLOW_UP
+    return None
+
+
 def request_message(tracker: Tracker) -> Dict[str, Any]:
     """The message a knowledge action answers: the latest one; when that names a place and
-    also carries a request, that request; when it only named the municipality the bot had
-    asked for, the request before it."""
+    also carries a request, or was unclear but settled by context (`resolve_unsure`), with
+    that intent; when it only named the municipality the bot had asked for, the request
+    before it."""
     latest = tracker.latest_message or {}
-    if (latest.get("intent") or {}).get("name") not in NOT_A_REQUEST:
+    name = (latest.get("intent") or {}).get("name")
+    if name not in NOT_A_REQUEST:
         return latest
-    implied = implied_request(latest)
+    implied = implied_request(latest) if name == "choose_municipality" else None
+    implied = implied or (
+        resolve_unsure(latest, bool(tracker.get_slot("topic"))) if name == "nlu_fallback" else None
+    )
     if implied is not None:
         return {**latest, "intent": {"name": implied}}
     users = [e for e in tracker.events if e.get("event") == "user"]

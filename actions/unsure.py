@@ -1,8 +1,10 @@
 """action_unsure: what the bot says when it did not understand a message.
 
 While a request waits for the municipality (slot `pending`), a message that names one is
-that answer, whatever the classifier made of it ("in bozen bitte"). Otherwise the reply is
-`utter_unsure`, whose buttons bot/nlg.py narrows to the likeliest topics.
+that answer, whatever the classifier made of it ("in bozen bitte"). When context settles
+the doubt (a request torn only with "follow-up" or "names a place", or a likely follow-up
+after an answer: actions/common.py `resolve_unsure`), that is answered. Otherwise the reply
+is `utter_unsure`, whose buttons bot/nlg.py narrows to the likeliest topics.
 """
 
 from __future__ import annotations
@@ -10,9 +12,16 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import KnowledgeAction, answer_pending, municipality_name
+from actions.common import (
+    ACTION_OF,
+    KnowledgeAction,
+    answer_pending,
+    municipality_name,
+    resolve_unsure,
+)
 from bot.answers.municipality import find_municipality
 
 
@@ -32,5 +41,8 @@ class ActionUnsure(KnowledgeAction):
                     municipality_name=municipality_name(named, language),
                 )
                 return answer_pending(tracker, named.id)
+        settled = resolve_unsure(tracker.latest_message or {}, bool(tracker.get_slot("topic")))
+        if settled is not None:
+            return [FollowupAction(ACTION_OF[settled])]
         dispatcher.utter_message(response="utter_unsure")
         return []

@@ -66,7 +66,9 @@ def _latin_entries(code: str) -> tuple[_Entry, ...]:
 
 def _typed_in_latin(words: list[str], code: str) -> bool:
     language = settings().get(code)
-    return bool(language) and language.scripts[0] != "latin" and all(w.isascii() for w in words)
+    if language is None or language.scripts[0] == "latin":
+        return False
+    return all(word.isascii() for word in words)
 
 
 @cache

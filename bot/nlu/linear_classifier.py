@@ -36,8 +36,8 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from bot.nlu.greetings import after_greeting, greeting_phrases
 from bot.language.registry import word_prefixes
+from bot.nlu.greetings import after_greeting, greeting_phrases
 from bot.nlu.spelling import Speller
 from bot.text import normalise
 

@@ -2,11 +2,12 @@
 
 A word the model has never seen is read as the known word after a prefix written onto it
 ("والسكن": و + السكن; prefixes per language in bot/locales/languages.yml), or else
-("arbiet", "wohnnug", "doktr") as the most frequent training word one edit away (a letter missing, extra, wrong, or two neighbours
-swapped), found with the symmetric-delete method (as SymSpell does): every known word is
-indexed under each form with one letter deleted. Words the model knows, and short words,
-are left alone. Learnt from the training data of every language at training time, so it
-needs no dictionary download and follows the data when a language is added.
+("arbiet", "wohnnug", "doktr") as the most frequent training word one edit away (a letter
+missing, extra, wrong, or two neighbours swapped), found with the symmetric-delete method
+(as SymSpell does): every known word is indexed under each form with one letter deleted.
+Words the model knows, and short words, are left alone. Learnt from the training data of
+every language at training time, so it needs no dictionary download and follows the data
+when a language is added.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class Speller:
         return best
 
     def _without_prefix(self, word: str) -> str | None:
-        """"والسكن" -> "السكن": a known word after a prefix written onto it."""
+        """ "والسكن" -> "السكن": a known word after a prefix written onto it."""
         for prefix in self.prefixes:
             rest = word[len(prefix) :]
             if word.startswith(prefix) and len(rest) >= MIN_LENGTH - 1 and rest in self.counts:
