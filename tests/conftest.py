@@ -50,20 +50,34 @@ def tracker_factory() -> TrackerFactory:
         entities: list[dict[str, Any]] | None = None,
         metadata: dict[str, Any] | None = None,
         detection: dict[str, Any] | None = None,
+        ranking: list[tuple[str, float]] | None = None,
+        earlier: list[tuple[str, str]] | None = None,
     ) -> Tracker:
+        """A tracker whose latest message is `text` with `intent` (and `ranking`, best
+        first, if given); `earlier` are (text, intent) user messages before it."""
+        scores = ranking or [(intent, 1.0)]
         latest = {
             "text": text,
-            "intent": {"name": intent, "confidence": 1.0},
-            "intent_ranking": [{"name": intent, "confidence": 1.0}],
+            "intent": {"name": intent, "confidence": scores[0][1] if ranking else 1.0},
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in scores],
             "entities": entities or [],
             "metadata": metadata or {},
             "language_detection": detection,
         }
         return Tracker(
             sender_id="test",
-            slots={"language": None, "municipality": None, "topic": None, **(slots or {})},
+            slots={
+                "language": None,
+                "municipality": None,
+                "topic": None,
+                "pending": None,
+                **(slots or {}),
+            },
             latest_message=latest,
-            events=[],
+            events=[
+                {"event": "user", "text": t, "parse_data": {"intent": {"name": i}}}
+                for t, i in [*(earlier or []), (text, intent)]
+            ],
             paused=False,
             followup_action=None,
             active_loop={},

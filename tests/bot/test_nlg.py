@@ -74,3 +74,30 @@ async def test_responses_assigned_after_creation_are_used(domain: Domain) -> Non
     reply = await nlg.generate("utter_goodbye", _tracker(domain, "tr"), "rest")
     assert reply is not None
     assert reply["text"] == load_catalog("tr")["responses"]["utter_goodbye"][0]["text"]
+
+
+async def test_unsure_reply_offers_the_likeliest_topics(
+    nlg: MultilingualNLG, domain: Domain
+) -> None:
+    from rasa.shared.core.events import UserUttered
+
+    tracker = _tracker(domain, "de")
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "ask_jobs", "confidence": 0.35},
+        {"name": "ask_language_courses", "confidence": 0.3},
+        {"name": "thank", "confidence": 0.2},
+    ]
+    tracker.update(
+        UserUttered(
+            "arbet oder kurs",
+            intent={"name": "nlu_fallback", "confidence": 0.4},
+            parse_data={"intent_ranking": ranking},
+        )
+    )
+    response = await nlg.generate("utter_unsure", tracker, "rest")
+    assert response is not None
+    payloads = [b["payload"] for b in response["buttons"]]
+    assert payloads == ["/ask_jobs", "/ask_language_courses", "/human_handoff"]
+    titles = load_catalog("de")["responses"]["utter_unsure"][0]["buttons"]
+    assert response["buttons"][0]["title"] == titles[1]  # "Arbeit", in German

@@ -28,6 +28,11 @@ from bot.language.registry import supported_codes
         ("داروخانه نزدیک", "fa", "pharmacy"),
         ("en yakin eczane", "tr", "pharmacy"),
         ("nearest hospital", "tr", "hospital"),  # English words work in any language
+        ("any kindergarden near me", "en", "kindergarten"),  # one typo in a long word
+        ("c'è un asilo qua vicino", "it", "kindergarten"),
+        ("de najblyzhcha apteka", "uk", "pharmacy"),  # Ukrainian in Latin letters
+        ("gde tut blizhaishiy vrach", "ru", "doctor"),
+        ("il y a un ascenseur à quel étage", "fr", None),  # "étage" is not "stage"
     ],
 )
 def test_category_found(text: str, language: str, category: str) -> None:
@@ -51,3 +56,15 @@ def test_every_language_names_every_category_once(code: str) -> None:
     assert all(len(words) >= 3 for words in categories.values())
     every = [word for words in categories.values() for word in words]
     assert len(every) == len(set(every)), "a word is listed under two categories"
+
+
+def test_every_category_belongs_to_a_topic_or_none() -> None:
+    from bot.answers.categories import PARENT_TOPIC, topic_of
+    from bot.knowledge.schema import TOPICS
+
+    assert topic_of("pharmacy") == "healthcare"
+    assert topic_of("housing") == "housing"
+    assert topic_of("library") is None
+    assert topic_of(None) is None
+    assert set(PARENT_TOPIC) <= set(CATEGORIES)
+    assert set(PARENT_TOPIC.values()) <= set(TOPICS)

@@ -40,3 +40,13 @@ def test_named_municipality_is_used_then_kept() -> None:
         {"language": "uk", "municipality": "bolzano"}, None, {"municipality": "kranj"}, {}
     )
     assert later == {}
+
+
+def test_a_message_naming_a_town_keeps_the_language() -> None:
+    """ "dornbirn, en autriche" or "abito a kranj" in a French or Italian conversation: town
+    names belong to no language."""
+    detection = {"language": "de", "confidence": 0.95, "reliable": True, "words": 3}
+    kept = context_changes({"language": "fr"}, detection, {}, {}, intent="choose_municipality")
+    assert kept == {}
+    switched = context_changes({"language": "fr"}, detection, {}, {}, intent="ask_housing")
+    assert switched == {"language": "de"}

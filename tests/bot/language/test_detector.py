@@ -16,8 +16,13 @@ ALL = supported_codes()
         ("привіт", ("uk",)),
         ("привет, ты кто", ("ru",)),
         ("پیدا کردن کار", ("fa",)),
-        ("كيف حالك", ("ar",)),
-        ("robota", ("de", "it", "sl", "fr", "en", "tr")),
+        ("مدرسة قريبة", ("ar",)),  # ة only in Arabic
+        ("كيف حالك", ("ar", "fa")),  # ك is also typed by Persians on Arabic keyboards
+        # Latin letters: the Latin-script languages, then those also typed in them
+        ("robota", ("de", "it", "sl", "fr", "en", "tr", "uk", "ru")),
+        # Latin office words inside a Cyrillic or Arabic message do not make it Latin
+        ("где сделать codice fiscale", ("uk", "ru")),
+        ("وين بطلع الـ Meldezettel", ("ar", "fa")),
     ],
 )
 def test_script_candidates(text: str, expected: tuple[str, ...]) -> None:

@@ -57,3 +57,73 @@ def test_a_message_with_nothing_known_gets_no_confidence(tmp_path: Path, text: s
     assert messages[0].get("intent")["confidence"] == 0.0
     assert messages[1].get("intent")["name"] == "ask_jobs"
     assert messages[1].get("intent")["confidence"] > 0.4
+
+
+REAL_WORLD = {
+    "greet": ["hallo", "merhaba", "buongiorno", "hello", "привет", "guten tag"],
+    "ask_jobs": [
+        "ich suche arbeit",
+        "iş arıyorum",
+        "cerco lavoro",
+        "looking for a job",
+        "мне нужна работа",
+        "arbeit gesucht",
+    ],
+    "ask_housing": [
+        "ich suche eine wohnung",
+        "ev arıyorum",
+        "cerco casa",
+        "i need a flat",
+        "ищу квартиру",
+        "wohnung gesucht",
+    ],
+}
+
+
+def _trained(tmp_path: Path, config: dict | None = None) -> LinearIntentClassifier:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("intent")
+    context = ExecutionContext(GraphSchema({}), "test")
+    data = TrainingData(
+        [Message.build(text=t, intent=i) for i, ts in REAL_WORLD.items() for t in ts]
+    )
+    LinearIntentClassifier.create(config or {}, storage, resource, context).train(data)
+    return LinearIntentClassifier.load(config or {}, storage, resource, context)
+
+
+def _intent(classifier: LinearIntentClassifier, text: str) -> str:
+    message = Message.build(text=text)
+    classifier.process([message])
+    return str(message.get("intent")["name"])
+
+
+def _ranking(classifier: LinearIntentClassifier, text: str) -> list:
+    message = Message.build(text=text)
+    classifier.process([message])
+    return list(message.get("intent_ranking"))
+
+
+def test_a_request_after_a_greeting_is_read_on_its_own(tmp_path: Path) -> None:
+    classifier = _trained(tmp_path)
+    assert _ranking(classifier, "Merhaba, iş arıyorum") == _ranking(classifier, "iş arıyorum")
+    assert _intent(classifier, "hallo, ich suche eine wohnung") == "ask_housing"
+    assert _intent(classifier, "hallo") == "greet"
+    (tmp_path / "plain").mkdir()
+    without = _trained(tmp_path / "plain", {"greetings": False})
+    assert _ranking(without, "Merhaba, iş arıyorum") != _ranking(without, "iş arıyorum")
+
+
+def test_unknown_words_are_read_as_the_nearest_training_word(tmp_path: Path) -> None:
+    classifier = _trained(tmp_path)
+    assert classifier._forms(["ich suche arbiet"])["normalised"] == ["ich suche arbeit"]
+    assert _intent(classifier, "ich suche arbiet") == "ask_jobs"
+    assert _intent(classifier, "is ariyorum") == "ask_jobs"  # no ş, no ı
+
+
+def test_russian_in_latin_letters_meets_its_cyrillic_examples(tmp_path: Path) -> None:
+    classifier = _trained(tmp_path)
+    assert _intent(classifier, "nuzhna rabota") == "ask_jobs"
+    assert _intent(classifier, "ishchu kvartiru") == "ask_housing"
+    (tmp_path / "plain").mkdir()
+    without = _trained(tmp_path / "plain", {"latin_char": False})
+    assert _ranking(without, "nuzhna rabota")[0]["confidence"] == 0.0  # nothing known

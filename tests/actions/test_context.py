@@ -1,0 +1,164 @@
+"""Conversation context in the knowledge actions: towns named in the request, the request
+that waits for the municipality, follow-ups, and messages the classifier was unsure of."""
+
+from rasa_sdk.events import FollowupAction, SlotSet
+
+from actions.faq import ActionAnswerFaq
+from actions.municipality import ActionChooseMunicipality
+from actions.services import ActionFindService
+from actions.unsure import ActionUnsure
+from bot.knowledge.repository import KnowledgeRepository
+
+
+def _faq(kb: KnowledgeRepository) -> ActionAnswerFaq:
+    return ActionAnswerFaq(repository_factory=lambda: kb)
+
+
+async def test_town_named_in_request_answers_for_it_without_moving(
+    kb, dispatcher, tracker_factory
+) -> None:
+    tracker = tracker_factory(
+        "Ich ziehe nach Bozen. Wie finde ich dort eine Wohnung?",
+        "ask_housing",
+        slots={"language": "de", "municipality": "kranj"},
+    )
+    events = await _faq(kb).run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_answer_for"
+    assert dispatcher.messages[0]["municipality_name"] == "Bozen"
+    bolzano_answers = {f.answer["de"] for f in kb.faqs("bolzano", "housing")}
+    assert dispatcher.messages[1]["answer"] in bolzano_answers
+    assert not any(e.get("name") == "municipality" for e in events)
+
+
+async def test_inflected_town_sets_an_unknown_municipality(kb, dispatcher, tracker_factory) -> None:
+    tracker = tracker_factory(
+        "Živim v Kranju. Kje je najbližji tečaj slovenščine?",
+        "find_service",
+        slots={"language": "sl"},
+    )
+    events = await ActionFindService(repository_factory=lambda: kb).run(dispatcher, tracker, {})
+    assert SlotSet("municipality", "kranj") in events
+    assert dispatcher.messages[0]["response"] == "utter_service_intro"
+
+
+async def test_request_waits_for_the_municipality(kb, dispatcher, tracker_factory) -> None:
+    tracker = tracker_factory("I need a language course", "ask_language_courses")
+    events = await _faq(kb).run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_ask_municipality"
+    assert SlotSet("pending", "action_answer_faq") in events
+    assert SlotSet("topic", "language_courses") in events
+
+
+async def test_pending_request_answered_when_town_is_named(kb, dispatcher, tracker_factory) -> None:
+    choose = tracker_factory(
+        "Dornbirn",
+        "choose_municipality",
+        slots={"language": "en", "pending": "action_answer_faq", "topic": "language_courses"},
+        earlier=[("I need a language course", "ask_language_courses")],
+    )
+    events = await ActionChooseMunicipality(repository_factory=lambda: kb).run(
+        dispatcher, choose, {}
+    )
+    assert events == [
+        SlotSet("municipality", "dornbirn"),
+        SlotSet("pending", None),
+        FollowupAction("action_answer_faq"),
+    ]
+    # the follow-up action then answers the earlier request, for Dornbirn
+    answered = tracker_factory(
+        "Dornbirn",
+        "choose_municipality",
+        slots={"language": "en", "municipality": "dornbirn", "topic": "language_courses"},
+        earlier=[("I need a language course", "ask_language_courses")],
+    )
+    dispatcher.messages.clear()
+    await _faq(kb).run(dispatcher, answered, {})
+    courses = {f.answer["en"] for f in kb.faqs("dornbirn", "language_courses")}
+    assert dispatcher.messages[0]["answer"] in courses
+
+
+async def test_pending_request_answered_after_a_button(kb, dispatcher, tracker_factory) -> None:
+    tracker = tracker_factory(
+        '/choose_municipality{"municipality": "kranj"}',
+        "choose_municipality",
+        slots={"language": "uk", "pending": "action_find_service", "topic": "pharmacy"},
+        entities=[{"entity": "municipality", "value": "kranj"}],
+    )
+    events = await ActionChooseMunicipality(repository_factory=lambda: kb).run(
+        dispatcher, tracker, {}
+    )
+    assert FollowupAction("action_find_service") in events
+
+
+async def test_place_with_a_request_answers_the_request(kb, dispatcher, tracker_factory) -> None:
+    tracker = tracker_factory(
+        "gibt es in bozen günstige wohnungen",
+        "choose_municipality",
+        slots={"language": "de", "municipality": "dornbirn"},
+        ranking=[("choose_municipality", 0.5), ("ask_housing", 0.4)],
+    )
+    events = await ActionChooseMunicipality(repository_factory=lambda: kb).run(
+        dispatcher, tracker, {}
+    )
+    assert events == [FollowupAction("action_answer_faq")]
+    assert dispatcher.messages == []
+
+
+async def test_follow_up_keeps_the_topic(kb, dispatcher, tracker_factory) -> None:
+    tracker = tracker_factory(
+        "and for the kids?",
+        "follow_up",
+        slots={"language": "en", "municipality": "bolzano", "topic": "kindergarten"},
+    )
+    events = await _faq(kb).run(dispatcher, tracker, {})
+    schooling = {f.answer["en"] for f in kb.faqs("bolzano", "schooling")}
+    assert dispatcher.messages[0]["answer"] in schooling
+    assert SlotSet("topic", "schooling") in events
+
+
+async def test_follow_up_without_a_topic_asks_for_one(kb, dispatcher, tracker_factory) -> None:
+    tracker = tracker_factory(
+        "is it free?", "follow_up", slots={"language": "en"}, metadata={"municipality": "kranj"}
+    )
+    await _faq(kb).run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_ask_topic"
+
+
+async def test_unsure_names_the_pending_town(kb, dispatcher, tracker_factory) -> None:
+    tracker = tracker_factory(
+        "in bozen bitte",
+        "nlu_fallback",
+        slots={"language": "de", "pending": "action_answer_faq", "topic": "housing"},
+    )
+    events = await ActionUnsure(repository_factory=lambda: kb).run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_municipality_set"
+    assert FollowupAction("action_answer_faq") in events
+
+
+async def test_unsure_between_a_request_and_a_follow_up_answers_the_request(
+    kb, dispatcher, tracker_factory
+) -> None:
+    tracker = tracker_factory(
+        "and for work?",
+        "nlu_fallback",
+        slots={"language": "en", "municipality": "kranj", "topic": "housing"},
+        ranking=[("nlu_fallback", 0.4), ("ask_jobs", 0.55), ("follow_up", 0.45)],
+    )
+    events = await ActionUnsure(repository_factory=lambda: kb).run(dispatcher, tracker, {})
+    assert events == [FollowupAction("action_answer_faq")]
+    dispatcher.messages.clear()
+    await _faq(kb).run(dispatcher, tracker, {})
+    jobs = {f.answer["en"] for f in kb.faqs("kranj", "jobs")}
+    assert dispatcher.messages[0]["answer"] in jobs
+
+
+async def test_unsure_without_context_says_so(kb, dispatcher, tracker_factory) -> None:
+    tracker = tracker_factory(
+        "xyz",
+        "nlu_fallback",
+        slots={"language": "en"},
+        ranking=[("nlu_fallback", 0.4), ("ask_jobs", 0.3), ("ask_housing", 0.3)],
+    )
+    events = await ActionUnsure(repository_factory=lambda: kb).run(dispatcher, tracker, {})
+    assert events == []
+    assert dispatcher.messages[0]["response"] == "utter_unsure"
