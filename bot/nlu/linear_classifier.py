@@ -55,6 +55,14 @@ _WORD_PATTERN = r"(?u)\b\w+\b"
 REQUEST_AFTER_GREETING = 0.5
 MIN_EVIDENCE = 3  # known n-grams (3+ characters), counted in the raw and normalised text
 EVIDENCE_NGRAM = 3
+MONOTONOUS_LETTERS = 5
+
+
+def monotonous(text: str) -> bool:
+    """Five letters or more made of at most two different ones ("aaaaaaaa", "ababab"): no
+    word of any language, though its n-grams may be known."""
+    letters = [char for char in text.casefold() if char.isalpha()]
+    return len(letters) >= MONOTONOUS_LETTERS and len(set(letters)) <= 2
 
 
 def _vectorizer(
@@ -274,6 +282,7 @@ class LinearIntentClassifier(GraphComponent):
         probabilities = np.exp(scores)
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         probabilities[self._evidence(features) < MIN_EVIDENCE] = 0.0  # nothing to go on
+        probabilities[[monotonous(text) for text in texts]] = 0.0  # "aaaaaaaa", "hahaha"
         return probabilities
 
     def _requests_after_greetings(self, texts: List[str], probabilities: np.ndarray) -> None:

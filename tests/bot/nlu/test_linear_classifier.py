@@ -42,7 +42,9 @@ def test_train_persist_load_and_rank(tmp_path: Path) -> None:
     assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("text", ["a " * 1000, "\u0301" * 300, "👍", "?", "zzz qqq"])
+@pytest.mark.parametrize(
+    "text", ["a " * 1000, "\u0301" * 300, "👍", "?", "zzz qqq", "aaaaaaaaaaaa", "abababab"]
+)
 def test_a_message_with_nothing_known_gets_no_confidence(tmp_path: Path, text: str) -> None:
     """Without known features the SVM's bias alone would pick an intent ("a a a" was read
     as goodbye); confidence 0 lets the FallbackClassifier answer instead."""
