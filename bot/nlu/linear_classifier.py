@@ -6,9 +6,10 @@ persisted as JSON and NumPy arrays (no pickle). Confidences are a softmax over t
 margins, so FallbackClassifier thresholds apply as usual.
 
 Real messages are not tidy, so the features read three forms of the text: as written
-(character and word n-grams), normalised (no accents, unified Arabic-script letters) with
-unknown words corrected to the nearest training word (bot/nlu/spelling.py), and that form in
-Latin letters (anyascii), so "mne nuzhna rabota" meets the n-grams of "мне нужна работа".
+(character and word n-grams), normalised (no accents, unified Arabic-script letters;
+optionally with unknown words corrected to the nearest training word, bot/nlu/spelling.py,
+off by measurement), and that form in Latin letters (anyascii), so "mne nuzhna rabota" meets
+the n-grams of "мне нужна работа".
 A greeting in front of a request is read apart (bot/nlu/greetings.py): when what follows
 the greeting is a confident request of its own, that request is the message's intent.
 
@@ -90,7 +91,7 @@ class LinearIntentClassifier(GraphComponent):
             "word_ngram": [1, 2],
             "normalised_char": True,
             "latin_char": True,
-            "spelling": True,
+            "spelling": False,
             "greetings": True,
             # what may follow a greeting as the message's real intent
             "requests_after_greeting": [

@@ -115,9 +115,14 @@ def test_a_request_after_a_greeting_is_read_on_its_own(tmp_path: Path) -> None:
     assert _ranking(without, "Merhaba, iş arıyorum") != _ranking(without, "iş arıyorum")
 
 
-def test_unknown_words_are_read_as_the_nearest_training_word(tmp_path: Path) -> None:
-    classifier = _trained(tmp_path)
+def test_spelling_option_reads_unknown_words_as_the_nearest_training_word(
+    tmp_path: Path,
+) -> None:
+    classifier = _trained(tmp_path, {"spelling": True})
     assert classifier._forms(["ich suche arbiet"])["normalised"] == ["ich suche arbeit"]
+    (tmp_path / "plain").mkdir()
+    plain = _trained(tmp_path / "plain")  # off by default: no measurable gain
+    assert plain._forms(["ich suche arbiet"])["normalised"] == ["ich suche arbiet"]
     assert _intent(classifier, "ich suche arbiet") == "ask_jobs"
     assert _intent(classifier, "is ariyorum") == "ask_jobs"  # no ş, no ı
 
