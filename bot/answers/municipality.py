@@ -17,7 +17,7 @@ from anyascii import anyascii
 
 from bot.knowledge.schema import Municipality
 from bot.language.registry import settings
-from bot.nlu.spelling import one_edit_apart
+from bot.nlu.spelling import deletions, one_edit_apart
 from bot.text import normalise
 
 MIN_FUZZY = 6  # names this long also match with one typo
@@ -59,18 +59,53 @@ def _stems(name: str) -> set[str]:
     return {name, name[:-1]} if name[-1:] in VOWELS and len(name) > 4 else {name}
 
 
-def names_word(word: str, name: str) -> bool:
-    """Whether one word (Latin letters) is the name (Latin letters) in some form."""
-    if word == name:
-        return True
-    endings, _ = _affixes()
-    if len(name) >= 4 and any(word == stem + ending for stem in _stems(name) for ending in endings):
-        return True
-    return len(name) >= MIN_FUZZY and one_edit_apart(word, name)
+class _TownIndex:
+    """Every accepted form of every name, for lookups in constant time per word: the names,
+    the names with each case ending, and (for long names) their one-letter deletions, to
+    find one typo as SymSpell does."""
+
+    def __init__(self, towns: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+        endings, _ = _affixes()
+        self.forms: dict[str, str] = {}
+        self.fuzzy: dict[str, list[tuple[str, str]]] = {}
+        self.phrases: list[tuple[str, str]] = []
+        for town_id, names in towns:
+            for name in names:
+                if " " in name:
+                    self.phrases.append((name, town_id))
+                    continue
+                self.forms.setdefault(name, town_id)
+                if len(name) >= 4:
+                    for stem in _stems(name):
+                        for ending in endings:
+                            self.forms.setdefault(stem + ending, town_id)
+                if len(name) >= MIN_FUZZY:
+                    for key in {name, *deletions(name)}:
+                        self.fuzzy.setdefault(key, []).append((name, town_id))
+
+    def town_of(self, word: str) -> Optional[str]:
+        found = self.forms.get(word)
+        if found is not None or len(word) < MIN_FUZZY - 1:
+            return found
+        for key in {word, *deletions(word)}:
+            for name, town_id in self.fuzzy.get(key, ()):
+                if one_edit_apart(word, name):
+                    return town_id
+        return None
 
 
-def _names(municipality: Municipality) -> set[str]:
-    return {latin(n) for n in {municipality.id, *municipality.name.values()}} - {""}
+@lru_cache(maxsize=8)
+def _index(towns: tuple[tuple[str, tuple[str, ...]], ...]) -> _TownIndex:
+    return _TownIndex(towns)
+
+
+def _key(municipality: Municipality) -> tuple[str, tuple[str, ...]]:
+    return municipality.id, _latin_names((municipality.id, *municipality.name.values()))
+
+
+@lru_cache(maxsize=16384)
+def _latin_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({latin(name) for name in names} - {""}))
 
 
 def find_municipality(text: str, municipalities: List[Municipality]) -> Optional[Municipality]:
@@ -79,16 +114,19 @@ def find_municipality(text: str, municipalities: List[Municipality]) -> Optional
     words = _word_forms(text)
     if not words:
         return None
+    by_id = {m.id: m for m in municipalities}
+    index = _index(tuple(_key(m) for m in municipalities))
     joined = f" {' '.join(words)} "
-    best: Optional[tuple[int, Municipality]] = None
-    for municipality in municipalities:
-        for name in _names(municipality):
-            if " " in name:
-                position = joined.find(f" {name} ")
-                found = position if position >= 0 else None
-            else:
-                found = next((i for i, w in enumerate(words) if names_word(w, name)), None)
-                found = None if found is None else len(" ".join(words[:found]))
-            if found is not None and (best is None or found < best[0]):
-                best = (found, municipality)
-    return best[1] if best else None
+    found: list[tuple[int, str]] = [
+        (joined.find(f" {name} "), town_id)
+        for name, town_id in index.phrases
+        if f" {name} " in joined
+    ]
+    position = 0
+    for word in words:
+        town_id = index.town_of(word)
+        if town_id is not None:
+            found.append((position, town_id))
+            break
+        position += len(word) + 1
+    return by_id[min(found)[1]] if found else None

@@ -18,7 +18,8 @@ from typing import Iterable, Mapping
 MIN_LENGTH = 4  # shorter words are too easily corrected into another word
 
 
-def _deletes(word: str) -> set[str]:
+def deletions(word: str) -> set[str]:
+    """Every form of the word with one letter deleted."""
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
@@ -47,7 +48,7 @@ class Speller:
         for word in self.counts:
             if len(word) < MIN_LENGTH - 1:
                 continue
-            for key in {word, *_deletes(word)}:
+            for key in {word, *deletions(word)}:
                 self._index.setdefault(key, []).append(word)
         self._cache: dict[str, str] = {}
 
@@ -77,7 +78,7 @@ class Speller:
         return None
 
     def _nearest(self, word: str) -> str | None:
-        found = {c for key in {word, *_deletes(word)} for c in self._index.get(key, ())}
+        found = {c for key in {word, *deletions(word)} for c in self._index.get(key, ())}
         near = [c for c in found if one_edit_apart(word, c)]
         return max(near, key=lambda c: (self.counts[c], c)) if near else None
 
