@@ -94,16 +94,22 @@ def _words(text: str) -> list[str]:
     return normalise(text).replace("'", " ").split()
 
 
-def _matches(entry: _Entry, words: list[str]) -> bool:
+def _matches(entry: _Entry, words: list[str], typos: bool = False) -> bool:
+    """Whether the entry's words appear in `words`; with `typos`, its last word also with one
+    typo ("kindergarden"), if that word is long enough."""
     size = len(entry.words)
+    wanted = entry.words[-1]
+    if typos and len(wanted) < MIN_TYPO_LENGTH:
+        return False
     for start in range(len(words) - size + 1):
         window = words[start : start + size]
         if window[:-1] != list(entry.words[:-1]):
             continue
-        last, wanted = window[-1], entry.words[-1]
-        if last == wanted or (entry.stem and last.startswith(wanted)):
-            return True
-        if len(wanted) >= MIN_TYPO_LENGTH and _one_typo(last, wanted, entry.stem):
+        last = window[-1]
+        if typos:
+            if _one_typo(last, wanted, entry.stem):
+                return True
+        elif last == wanted or (entry.stem and last.startswith(wanted)):
             return True
     return False
 
@@ -111,6 +117,8 @@ def _matches(entry: _Entry, words: list[str]) -> bool:
 def _one_typo(word: str, wanted: str, stem: bool) -> bool:
     """ "kindergarden" for "kindergarten", "farmacya" for "farmaci*": one edit away from the
     word, or from the stem at the word's start."""
+    if len(word) < len(wanted) - 1 or (not stem and len(word) > len(wanted) + 1):
+        return False
     if not stem:
         return one_edit_apart(word, wanted)
     return any(
@@ -120,14 +128,18 @@ def _one_typo(word: str, wanted: str, stem: bool) -> bool:
 
 def category_in_text(text: str, language: str, fallback: str = "en") -> str | None:
     """The most specific category named in `text` (finer categories before the six topics,
-    longer phrases before shorter ones), looking at the user's language, then `fallback`."""
+    longer phrases before shorter ones), looking at the user's language, then `fallback`;
+    only when no word is spelled right, words with one typo."""
     words = _words(text)
     if not words:
         return None
-    for code in dict.fromkeys((language, fallback)):
-        entries = _latin_entries(code) if _typed_in_latin(words, code) else _entries(code)
-        found = [entry for entry in entries if _matches(entry, words)]
-        if found:
-            best = max(found, key=lambda e: (e.category not in TOPICS, len(e.words), not e.stem))
-            return best.category
+    for typos in (False, True):  # words spelled right first, in both languages
+        for code in dict.fromkeys((language, fallback)):
+            entries = _latin_entries(code) if _typed_in_latin(words, code) else _entries(code)
+            found = [entry for entry in entries if _matches(entry, words, typos)]
+            if found:
+                best = max(
+                    found, key=lambda e: (e.category not in TOPICS, len(e.words), not e.stem)
+                )
+                return best.category
     return None
