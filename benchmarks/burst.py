@@ -24,21 +24,19 @@ import asyncio
 import contextlib
 import math
 import os
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import aiohttp
 
 from benchmarks.load import scripted
+from benchmarks.servers import embedded_webhook
 from bot import PROJECT_DIR
-from bot.cluster import current_model, embedded_servers
+from bot.cluster import current_model
 
 BURST_ADDRESS = "203.0.113.7"
 BASELINE_ADDRESS = "198.51.100.10"
@@ -135,25 +133,10 @@ async def during_burst(
     return statuses, seconds, user
 
 
-@contextlib.contextmanager
-def embedded(folder: Path, model: str) -> Iterator[str]:
+def embedded(folder: Path, model: str) -> contextlib.AbstractContextManager[str]:
     """The action server and Rasa as `make run` starts them, with their files in `folder`
     and TRUSTED_PROXIES=127.0.0.1; yields the REST webhook's URL."""
-    env = {
-        **os.environ,
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "DATABASE_URL": f"sqlite:///{folder / 'knowledge.db'}",
-        "TRUSTED_PROXIES": "127.0.0.1",
-    }
-    subprocess.run(
-        [sys.executable, "-m", "bot", "knowledge", "sync"],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    with embedded_servers(folder, model, env) as url:
-        yield f"{url}/webhooks/rest/webhook"
+    return embedded_webhook(folder, model, TRUSTED_PROXIES="127.0.0.1")
 
 
 def main() -> None:

@@ -22,10 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import uuid
 from collections import defaultdict
@@ -36,8 +33,9 @@ from typing import Any, Iterable, Optional
 import aiohttp
 import yaml
 
+from benchmarks.servers import embedded_webhook
 from bot import PROJECT_DIR
-from bot.cluster import current_model, embedded_servers
+from bot.cluster import current_model
 from bot.knowledge.loader import load_paths
 from bot.knowledge.schema import TOPICS, Municipality
 from bot.language.registry import supported_codes
@@ -271,26 +269,9 @@ def run(model: str, items: list[Item]) -> list[Outcome]:
     answers, unsure = Answers(municipalities), unsure_texts()
     with tempfile.TemporaryDirectory(prefix="bench-realistic-") as temporary:
         folder = Path(temporary)
-        env = {
-            **os.environ,
-            "TF_CPP_MIN_LOG_LEVEL": "3",
-            "DATABASE_URL": f"sqlite:///{folder / 'knowledge.db'}",
-            "RATE_LIMIT_PER_MINUTE": "1000000",
-            "ADDRESS_RATE_LIMIT_PER_MINUTE": "1000000",
-        }
-        subprocess.run(
-            [sys.executable, "-m", "bot", "knowledge", "sync"],
-            cwd=PROJECT_DIR,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        with embedded_servers(folder, model, env) as url:
-            return asyncio.run(
-                converse(
-                    f"{url}/webhooks/rest/webhook", folder / "tracker.db", items, answers, unsure
-                )
-            )
+        lifted = {"RATE_LIMIT_PER_MINUTE": "1000000", "ADDRESS_RATE_LIMIT_PER_MINUTE": "1000000"}
+        with embedded_webhook(folder, model, **lifted) as url:
+            return asyncio.run(converse(url, folder / "tracker.db", items, answers, unsure))
 
 
 def main() -> None:
