@@ -29,18 +29,32 @@ class ActionUnsure(KnowledgeAction):
     def name(self) -> str:
         return "action_unsure"
 
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        """Only a waiting request needs the knowledge base (to find the town): otherwise
+        the reply does not depend on it, and works while it is down."""
+        if tracker.get_slot("pending"):
+            return await super().run(dispatcher, tracker, domain)
+        return self._settle_or_say_unsure(dispatcher, tracker)
+
     def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
     ) -> List[Dict[str, Any]]:
-        if tracker.get_slot("pending"):
-            text = tracker.latest_message.get("text") or ""
-            named = find_municipality(text, self.repository.municipalities())
-            if named is not None:
-                dispatcher.utter_message(
-                    response="utter_municipality_set",
-                    municipality_name=municipality_name(named, language),
-                )
-                return answer_pending(tracker, named.id)
+        text = tracker.latest_message.get("text") or ""
+        named = find_municipality(text, self.repository.municipalities())
+        if named is not None:
+            dispatcher.utter_message(
+                response="utter_municipality_set",
+                municipality_name=municipality_name(named, language),
+            )
+            return answer_pending(tracker, named.id)
+        return self._settle_or_say_unsure(dispatcher, tracker)
+
+    @staticmethod
+    def _settle_or_say_unsure(
+        dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> List[Dict[str, Any]]:
         settled = resolve_unsure(tracker.latest_message or {}, bool(tracker.get_slot("topic")))
         if settled is not None:
             return [FollowupAction(ACTION_OF[settled])]

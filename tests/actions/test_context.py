@@ -162,3 +162,16 @@ async def test_unsure_without_context_says_so(kb, dispatcher, tracker_factory) -
     events = await ActionUnsure(repository_factory=lambda: kb).run(dispatcher, tracker, {})
     assert events == []
     assert dispatcher.messages[0]["response"] == "utter_unsure"
+
+
+async def test_unsure_reply_needs_no_knowledge_base(dispatcher, tracker_factory) -> None:
+    """Without a waiting request the reply does not touch the knowledge base, so it works
+    while the database is down."""
+
+    def broken() -> KnowledgeRepository:
+        raise AssertionError("the knowledge base was opened")
+
+    tracker = tracker_factory("qwertz", "nlu_fallback", slots={"language": "de"})
+    events = await ActionUnsure(repository_factory=broken).run(dispatcher, tracker, {})
+    assert events == []
+    assert dispatcher.messages[0]["response"] == "utter_unsure"

@@ -44,6 +44,7 @@ def rasa_without_actions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
         ("de", "Wie finde ich eine Wohnung in Kranj?"),
         ("ar", "كيف أجد شقة للإيجار؟"),
         ("uk", "Як знайти квартиру?"),
+        ("de", "Ich verstehe das Formular vom Amt für meine Frau nicht ganz"),  # unclear
     ],
 )
 def test_action_server_down_gets_a_polite_reply(
