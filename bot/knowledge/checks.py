@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from bot.geo import haversine_km
-from bot.knowledge.holidays import known_subdivisions
+from bot.knowledge.holidays import known_subdivisions, subdivision_by_name, subdivision_names
 from bot.knowledge.problems import Problem, field_name
 from bot.knowledge.schema import Municipality
 from bot.knowledge.yamlfile import position
@@ -59,7 +59,31 @@ def _place_references(municipality: Municipality, report: _Reporter) -> None:
             )
 
 
+def _centre_swapped(municipality: Municipality, report: _Reporter) -> bool:
+    """When every place and service is far from the centre but near it with the centre's
+    lat and lon swapped, the centre is wrong, not they: one problem, on the centre."""
+    items = [*municipality.places, *municipality.services]
+    if not items:
+        return False
+    lat, lon = municipality.lat, municipality.lon
+    far = [haversine_km(lat, lon, i.lat, i.lon) for i in items]
+    if min(far) <= municipality.radius_km or not -90 <= lon <= 90:
+        return False
+    swapped = [haversine_km(lon, lat, i.lat, i.lon) for i in items]
+    if max(swapped) > municipality.radius_km:
+        return False
+    report.add(
+        ("lat",),
+        f"the centre's lat and lon look swapped: every place and service is about "
+        f"{min(far):,.0f} km away, and with them swapped within {max(swapped):.1f} km; write "
+        f"lat: {lon} and lon: {lat}",
+    )
+    return True
+
+
 def _near_centre(municipality: Municipality, report: _Reporter) -> None:
+    if _centre_swapped(municipality, report):
+        return
     for key in ("places", "services"):
         for index, item in enumerate(getattr(municipality, key)):
             km = haversine_km(municipality.lat, municipality.lon, item.lat, item.lon)
@@ -78,11 +102,16 @@ def _holiday_region(municipality: Municipality, report: _Reporter) -> None:
         return
     known = known_subdivisions(municipality.country)
     if subdivision not in known:
-        listed = ", ".join(known[:40]) or "none for this country"
+        names = subdivision_names(municipality.country)
+        meant = subdivision_by_name(municipality.country, subdivision)
+        hint = f'did you mean "{meant}" ({names.get(meant, subdivision)})? ' if meant else ""
+        listed = ", ".join(
+            f"{code} ({names[code]})" if code in names else code for code in known[:60]
+        )
         report.add(
             ("holiday_subdivision",),
-            f"'{subdivision}' is not a region of {municipality.country} for public holidays; "
-            f"use one of: {listed}",
+            f"'{subdivision}' is not a region code of {municipality.country} for public "
+            f"holidays; {hint}use one of: {listed or 'none for this country'}",
         )
 
 

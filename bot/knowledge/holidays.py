@@ -20,6 +20,31 @@ def known_subdivisions(country: str) -> list[str]:
     return sorted(str(code) for code in getattr(calendar, "subdivisions", ()))
 
 
+@cache
+def subdivision_names(country: str) -> dict[str, str]:
+    """Region code -> its name (the longest name the holiday calendar knows for it, e.g.
+    AT "2" -> "Kärnten"); codes without a known name are left out."""
+    try:
+        aliases = holiday_calendars.country_holidays(country).subdivisions_aliases
+    except (NotImplementedError, AttributeError):
+        return {}
+    names: dict[str, str] = {}
+    for alias, code in aliases.items():
+        if len(alias) > len(names.get(code, "")):
+            names[code] = alias
+    return names
+
+
+def subdivision_by_name(country: str, name: str) -> str | None:
+    """The region code a name or abbreviation stands for ("Kärnten", "ktn" -> "2")."""
+    try:
+        aliases = holiday_calendars.country_holidays(country).subdivisions_aliases
+    except (NotImplementedError, AttributeError):
+        return None
+    wanted = name.strip().casefold()
+    return next((code for alias, code in aliases.items() if alias.casefold() == wanted), None)
+
+
 @lru_cache(maxsize=256)
 def _calendar(country: str, subdivision: str | None, year: int) -> frozenset[date]:
     try:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConstrainedStr, Field, validator
 
 from bot.knowledge.hours import OpeningHoursError
 from bot.knowledge.hours import parse as parse_hours
+from bot.knowledge.hours_hints import has_dash, likely_meant
 from bot.knowledge.limits import (
     MAX_CODE,
     MAX_FAQS,
@@ -135,7 +136,11 @@ def _check_hours(value: Optional[str]) -> Optional[str]:
         try:
             parse_hours(value)
         except OpeningHoursError as error:
-            raise ValueError(f"opening hours: {error} (see docs/knowledge.md)") from None
+            meant = likely_meant(value)
+            hint = f"; did you mean '{meant}'?" if meant else " (see docs/knowledge.md)"
+            if has_dash(value):
+                hint += " Use the hyphen (-), not a dash (–), which looks alike."
+            raise ValueError(f"opening hours: {error}{hint}") from None
     return value
 
 
