@@ -22,6 +22,7 @@ from bot.knowledge.messages import schema_problems
 from bot.knowledge.precheck import precheck
 from bot.knowledge.problems import Problem
 from bot.knowledge.schema import Municipality
+from bot.knowledge.syntax import not_utf8, syntax_problem
 from bot.knowledge.yamlfile import compose, construct, position
 
 PARALLEL_FROM = 16  # files per extra process: below that, one process is faster
@@ -64,16 +65,9 @@ def _read_text(path: Path) -> str | Problem:
         return too_large
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return Problem(path, 1, 1, "(file)", "is not UTF-8 text")
+    except UnicodeDecodeError as error:
+        return not_utf8(path, raw, error)
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _syntax_problem(path: Path, error: MarkedYAMLError) -> Problem:
-    mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    reason = error.problem or error.context or "not valid YAML"
-    return Problem(path, line, column, "(file)", f"YAML syntax: {reason}")
 
 
 def load_file(path: Path, today: date | None = None) -> tuple[Municipality | None, list[Problem]]:
@@ -91,7 +85,7 @@ def load_file(path: Path, today: date | None = None) -> tuple[Municipality | Non
             return None, [problem for _, problem in found]
         data = construct(root)
     except MarkedYAMLError as error:
-        return None, [_syntax_problem(path, error)]
+        return None, [syntax_problem(path, text, error)]
     problems = [problem for _, problem in found]
     try:
         municipality = Municipality.parse_obj(data)

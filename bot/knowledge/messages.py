@@ -25,6 +25,10 @@ _PLAIN_WORDS = {
     "value_error.date": "must be a date like 2026-03-31",
     "value_error.str.regex": "has the wrong form",
     "value_error.list.min_items": "needs at least one entry",
+    "value_error.any_str.min_length": (
+        "is empty; write the text, or remove the line (a language left out gets the answer "
+        "in another language with a note)"
+    ),
     "value_error.number.not_ge": "is too small",
     "value_error.number.not_le": "is too large",
 }

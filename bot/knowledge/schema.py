@@ -71,6 +71,8 @@ else:
         (it would lose a phone number's leading 0 or +); a comment after it must not cut it."""
 
         strict = True
+        strip_whitespace = True
+        min_length = 1  # an empty answer (`ar: ""`) is not a translation
         max_length = MAX_TEXT
 
     class LongText(Text):

@@ -149,7 +149,7 @@ BROKEN: list[tuple[str, Breaker, str, str]] = [
         "unknown holiday region",
         _replace('holiday_subdivision: "8"', 'holiday_subdivision: "Vbg"'),
         "holiday_subdivision",
-        "not a region of AT",
+        'did you mean "8" (Vorarlberg)?',
     ),
     (
         "bad date",
@@ -334,3 +334,105 @@ def test_a_missing_file_and_a_folder_without_files_are_errors(tmp_path: Path) ->
         f"{tmp_path / 'empty'}:1:1: (folder): has no .yml files",
         f"{tmp_path / 'nowhere.yml'}:1:1: (file): no such file",
     ]
+
+
+def _line_of(text: str, fragment: str) -> int:
+    return text[: text.index(fragment)].count("\n") + 1
+
+
+# Mistakes a staff member made adding a municipality from the docs alone (issue 14): each
+# message names the line that is wrong and says the fix in plain words.
+STAFF_MISTAKES = [
+    ("tab", "  topic: jobs", "\ttopic: jobs", "(file)", "replace the tab with two spaces"),
+    (
+        "colon in unquoted text",
+        "  address: Poststraße 2, 6850 Testdorf",
+        "  address: Poststraße 2: Eingang hinten",
+        "(file)",
+        'write: address: "Poststraße 2: Eingang hinten"',
+    ),
+    (
+        "unclosed quote",
+        '  phone: "+43 5572 306 100"',
+        '  phone: "+43 5572 306 100',
+        "(file)",
+        "not closed; end it with \"",
+    ),
+    (
+        "dash in opening hours",
+        'opening_hours: "We 17:00-19:00; PH off"',
+        'opening_hours: "Mo–Fr 08:00–12:00"',
+        "services[0].opening_hours",
+        "did you mean 'Mo-Fr 08:00-12:00'? Use the hyphen (-), not a dash (–)",
+    ),
+    (
+        "German day names",
+        'opening_hours: "We 17:00-19:00; PH off"',
+        'opening_hours: "Mo-Do 08:00-12:00"',
+        "services[0].opening_hours",
+        "did you mean 'Mo-Th 08:00-12:00'?",
+    ),
+    (
+        "appointment in words",
+        'opening_hours: "We 17:00-19:00; PH off"',
+        'opening_hours: "nach Vereinbarung"',
+        "services[0].opening_hours",
+        "did you mean '\"by appointment\"'?",
+    ),
+    (
+        "empty answer",
+        '    ar: "سجّل في AMS."',
+        '    ar: ""',
+        "faqs[1].answer.ar",
+        "is empty; write the text, or remove the line",
+    ),
+    (
+        "number as a name",
+        "  name: AMS Testdorf",
+        "  name: 12345",
+        "services[1].name",
+        'put it in quotes: "12345"',
+    ),
+    (
+        "swapped centre",
+        "lat: 47.4125\nlon: 9.7417",
+        "lat: 9.7417\nlon: 47.4125",
+        "lat",
+        "lat and lon look swapped",
+    ),
+    (
+        "region by name",
+        'holiday_subdivision: "8"',
+        'holiday_subdivision: "Kärnten"',
+        "holiday_subdivision",
+        'did you mean "2" (Kärnten)? use one of: 1 (Burgenland), 2 (Kärnten)',
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "field", "fix"), STAFF_MISTAKES, ids=[m[0] for m in STAFF_MISTAKES]
+)
+def test_staff_mistakes_name_the_line_and_the_fix(
+    tmp_path: Path, name: str, old: str, new: str, field: str, fix: str
+) -> None:
+    assert old in VALID
+    broken = VALID.replace(old, new, 1)
+    municipality, problems = load_file(write(tmp_path, broken), TODAY)
+    assert municipality is None
+    errors = [p for p in problems if p.severity == "error"]
+    assert len(errors) == 1, errors  # one message, on the line that is wrong
+    assert errors[0].field == field
+    assert fix in errors[0].message
+    assert errors[0].line == _line_of(broken, new.split("\n")[0])
+
+
+def test_a_file_that_is_not_utf8_is_reported_where_it_stops_being_so(tmp_path: Path) -> None:
+    path = tmp_path / "testville.yml"
+    path.write_bytes(VALID.encode("latin-1", "replace"))
+    municipality, problems = load_file(path, TODAY)
+    assert municipality is None
+    latin1 = VALID.encode("latin-1", "replace")
+    first = next(i for i, byte in enumerate(latin1) if byte > 127)
+    assert problems[0].line == latin1[:first].count(b"\n") + 1 > 1
+    assert "save the file as UTF-8" in problems[0].message
