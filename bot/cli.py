@@ -70,9 +70,9 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from bot.knowledge.schema import json_schema
+    from bot.knowledge.editor_schema import editor_schema
 
-    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    print(json.dumps(editor_schema(), indent=2, ensure_ascii=False))
     return 0
 
 
