@@ -19,6 +19,7 @@ from bot.knowledge.db import shared_engine
 from bot.knowledge.repository import KnowledgeRepository
 from bot.knowledge.schema import Municipality
 from bot.language.conversation import next_language
+from bot.staff.unanswered import record
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +161,25 @@ class KnowledgeAction(Action, ABC):
             "municipality"
         )
         return self.repository.municipality(municipality_id) if municipality_id else None
+
+    def note_unanswered(self, tracker: Tracker, language: str, reason: str) -> None:
+        """Keep the latest message, scrubbed, for the municipality's staff
+        (bot/staff/unanswered.py); never in the way of the answer."""
+        latest = tracker.latest_message or {}
+        text = str(latest.get("text") or "")
+        municipality_id = tracker.get_slot("municipality") or metadata_of(tracker).get(
+            "municipality"
+        )
+        if not municipality_id or not text.strip() or text.startswith("/"):
+            return
+        ranking = latest.get("intent_ranking") or []
+        intents = [str(e.get("name")) for e in ranking if e.get("name") != "nlu_fallback"][:3]
+        try:
+            if self.repository.municipality(str(municipality_id)) is None:
+                return
+            record(self.repository.engine, str(municipality_id), language, text, reason, intents)
+        except (SQLAlchemyError, OSError) as error:
+            logger.warning("An unanswered question was not recorded: %s", type(error).__name__)
 
     def ask_municipality(self, dispatcher: CollectingDispatcher, language: str) -> None:
         dispatcher.utter_message(

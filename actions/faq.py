@@ -60,6 +60,7 @@ class ActionAnswerFaq(MunicipalityAction):
                 response="utter_faq_missing",
                 municipality_name=municipality_name(municipality, language),
             )
+            self.note_unanswered(tracker, language, "nothing_found")
             return [SlotSet("topic", topic)]
         answer, answer_language = localise(faq.answer, language, municipality.languages)
         if answer_language and answer_language != language:

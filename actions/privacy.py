@@ -17,5 +17,7 @@ class ActionPrivacyNotice(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        dispatcher.utter_message(response="utter_privacy", retention_days=retention_days())
+        days = retention_days()
+        dispatcher.utter_message(response="utter_privacy", retention_days=days)
+        dispatcher.utter_message(response="utter_privacy_questions", retention_days=days)
         return []

@@ -99,12 +99,13 @@ class ActionFindService(MunicipalityAction):
             for item in found:
                 self._utter_item(dispatcher, item, municipality, language)
         else:
-            self._elsewhere(dispatcher, category, origin, municipality, language)
+            self._elsewhere(dispatcher, tracker, category, origin, municipality, language)
         return [SlotSet("topic", category)]
 
     def _elsewhere(
         self,
         dispatcher: CollectingDispatcher,
+        tracker: Tracker,
         category: str,
         origin: Origin,
         municipality: Municipality,
@@ -122,6 +123,7 @@ class ActionFindService(MunicipalityAction):
         here = municipality_name(municipality, language)
         if best is None:
             dispatcher.utter_message(response="utter_service_none", municipality_name=here)
+            self.note_unanswered(tracker, language, "nothing_found")
             utter_contact(dispatcher, municipality, language)
             return
         item, town = best

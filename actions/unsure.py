@@ -19,6 +19,7 @@ from actions.common import (
     ACTION_OF,
     KnowledgeAction,
     answer_pending,
+    language_of,
     municipality_name,
     resolve_unsure,
 )
@@ -36,7 +37,10 @@ class ActionUnsure(KnowledgeAction):
         the reply does not depend on it, and works while it is down."""
         if tracker.get_slot("pending"):
             return await super().run(dispatcher, tracker, domain)
-        return self._settle_or_say_unsure(dispatcher, tracker)
+        events = self._settle_or_say_unsure(dispatcher, tracker)
+        if not events:
+            self.note_unanswered(tracker, language_of(tracker), "not_understood")
+        return events
 
     def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
@@ -49,7 +53,10 @@ class ActionUnsure(KnowledgeAction):
                 municipality_name=municipality_name(named, language),
             )
             return answer_pending(tracker, named.id)
-        return self._settle_or_say_unsure(dispatcher, tracker)
+        events = self._settle_or_say_unsure(dispatcher, tracker)
+        if not events:
+            self.note_unanswered(tracker, language, "not_understood")
+        return events
 
     @staticmethod
     def _settle_or_say_unsure(
@@ -60,3 +67,23 @@ class ActionUnsure(KnowledgeAction):
             return [FollowupAction(ACTION_OF[settled])]
         dispatcher.utter_message(response="utter_unsure")
         return []
+
+
+class ActionOutOfScope(KnowledgeAction):
+    """Says what the bot knows about, and keeps the question for the staff: what newcomers
+    ask beyond the content shows what to add."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(response="utter_out_of_scope")
+        self.note_unanswered(tracker, language_of(tracker), "out_of_scope")
+        return []
+
+    def respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
+    ) -> List[Dict[str, Any]]:
+        return []  # run() answers without needing the knowledge base

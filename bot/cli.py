@@ -77,7 +77,13 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    from bot.privacy import parse_age, purge, retention_days, tracker_url_from_endpoints
+    from bot.privacy import (
+        parse_age,
+        purge,
+        purge_unanswered,
+        retention_days,
+        tracker_url_from_endpoints,
+    )
 
     older_than = args.older_than or f"{retention_days()}d"
     try:
@@ -87,9 +93,11 @@ def _purge(args: argparse.Namespace) -> int:
         return 2
     url = args.tracker_url or tracker_url_from_endpoints()
     report = purge(url, age)
+    questions = purge_unanswered(args.database_url, age)
     print(
         f"Deleted {report.events} events older than {older_than}; "
-        f"{report.conversations} conversations are gone entirely."
+        f"{report.conversations} conversations are gone entirely; "
+        f"{questions} unanswered questions kept for staff deleted."
     )
     return 0
 
@@ -164,13 +172,21 @@ def build_parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=_schema)
     privacy = groups.add_parser("privacy", help="forget old conversations")
     privacy_commands = privacy.add_subparsers(dest="command", required=True)
-    purge = privacy_commands.add_parser("purge", help="delete conversation events by age")
+    purge = privacy_commands.add_parser(
+        "purge", help="delete conversation events and unanswered questions by age"
+    )
     purge.add_argument(
         "--older-than",
         default=None,
         help="an age like 30d, 12h or 90m (default: PRIVACY_RETENTION_DAYS, else 30 days)",
     )
     purge.add_argument("--tracker-url", default=None, help="default: endpoints.yml's store")
+    purge.add_argument(
+        "--database-url",
+        default=None,
+        help="the knowledge database, for the unanswered questions kept for staff "
+        "(default: $DATABASE_URL or var/knowledge.db)",
+    )
     purge.set_defaults(run=_purge)
     production = groups.add_parser(
         "production", help="PostgreSQL + Redis + action server + several Rasa instances"

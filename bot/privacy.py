@@ -1,4 +1,5 @@
-"""Forget old conversations: delete tracker-store events older than a given age.
+"""Forget old conversations: delete tracker-store events older than a given age, and the
+unanswered questions kept for staff (bot/staff/unanswered.py) as old.
 
     python -m bot privacy purge [--older-than 30d] [--tracker-url URL]
 
@@ -80,3 +81,16 @@ def purge(url: URL | str, older_than_seconds: float, now: float | None = None) -
         )
     engine.dispose()
     return PurgeReport(events=int(deleted or 0), conversations=before - after)
+
+
+def purge_unanswered(knowledge_url: str | None, older_than_seconds: float) -> int:
+    """Delete the staff loop's unanswered questions older than the cut-off from the knowledge
+    database (`DATABASE_URL`); how many went."""
+    from bot.knowledge.db import make_engine
+    from bot.staff.unanswered import purge as purge_records
+
+    engine = make_engine(knowledge_url)
+    try:
+        return purge_records(engine, int(older_than_seconds // 86400))
+    finally:
+        engine.dispose()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from bot.cluster import Cluster
-from bot.privacy import purge, retention_days
+from bot.privacy import purge, purge_unanswered, retention_days
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +35,15 @@ class PurgeSchedule:
     failed: int = 0
     clock: Callable[[], float] = field(default=time.monotonic)
 
-    def run_if_due(self, tracker_url: str) -> Optional[bool]:
+    def run_if_due(self, tracker_url: str, knowledge_url: Optional[str] = None) -> Optional[bool]:
         """Purge if due; True or False for how it went, None if it was not due."""
         now = self.clock()
         if now < self.next_at:
             return None
         try:
             report = purge(tracker_url, retention_days() * 86400.0)
+            if knowledge_url:
+                purge_unanswered(knowledge_url, retention_days() * 86400.0)
         except Exception as error:  # the database may be down: never stop serving for this
             self.failed += 1
             self.next_at = now + self.retry
@@ -72,6 +74,6 @@ def supervise(
     while not stop.is_set():
         if any(process.poll() is not None for process in cluster.processes.values()):
             return False
-        schedule.run_if_due(tracker_url)
+        schedule.run_if_due(tracker_url, cluster.environment.get("DATABASE_URL"))
         stop.wait(poll_seconds)
     return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Column, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base: Any = declarative_base()
@@ -54,3 +54,19 @@ class ServiceRow(Base):
     data = Column(JSON, nullable=False)
 
     municipality = relationship("MunicipalityRow", back_populates="services")
+
+
+class UnansweredRow(Base):
+    """A question the bot could not answer well, kept for the municipality's staff: the
+    scrubbed text, its language, the likely intents and the day. No sender id, no time of
+    day, nothing that links it to a conversation (bot/staff/unanswered.py)."""
+
+    __tablename__ = "unanswered_questions"
+
+    pk = Column(Integer, primary_key=True, autoincrement=True)
+    municipality_id = Column(String(64), nullable=False, index=True)
+    day = Column(Date, nullable=False, index=True)
+    language = Column(String(8), nullable=False)
+    reason = Column(String(32), nullable=False)
+    intents = Column(String(255), nullable=False)  # the likeliest first, comma-separated
+    text = Column(Text, nullable=False)

@@ -35,6 +35,11 @@ class KnowledgeRepository:
         self._snapshots: dict[str, _Snapshot] = {}
         self._view: dict[str, _Snapshot] | None = None
 
+    @property
+    def engine(self) -> Engine:
+        """The database the knowledge lives in (the staff loop's records live there too)."""
+        return self._engine
+
     @contextmanager
     def one_view(self) -> Iterator[None]:
         """Calls inside read one version of each municipality's content, checked once.

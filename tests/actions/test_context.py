@@ -175,3 +175,45 @@ async def test_unsure_reply_needs_no_knowledge_base(dispatcher, tracker_factory)
     events = await ActionUnsure(repository_factory=broken).run(dispatcher, tracker, {})
     assert events == []
     assert dispatcher.messages[0]["response"] == "utter_unsure"
+
+
+async def test_unclear_and_out_of_scope_questions_are_kept_for_staff(
+    kb, dispatcher, tracker_factory
+) -> None:
+    from actions.unsure import ActionOutOfScope
+    from bot.staff.unanswered import rows
+
+    unclear = tracker_factory(
+        "qwertz 0664 1234567",
+        "nlu_fallback",
+        slots={"language": "de", "municipality": "kranj"},
+        ranking=[("nlu_fallback", 0.4), ("help", 0.2), ("ask_jobs", 0.1)],
+    )
+    await ActionUnsure(repository_factory=lambda: kb).run(dispatcher, unclear, {})
+    weather = tracker_factory(
+        "what is the weather tomorrow",
+        "out_of_scope",
+        slots={"language": "en"},
+        metadata={"municipality": "kranj"},
+    )
+    await ActionOutOfScope(repository_factory=lambda: kb).run(dispatcher, weather, {})
+    assert dispatcher.messages[-1]["response"] == "utter_out_of_scope"
+    kept = {(r.text, r.reason, r.intents) for r in rows(kb.engine, "kranj")}
+    assert kept == {
+        ("qwertz [number]", "not_understood", "help,ask_jobs"),
+        ("what is the weather tomorrow", "out_of_scope", "out_of_scope"),
+    }
+
+
+async def test_button_payloads_and_unknown_towns_are_not_kept(
+    kb, dispatcher, tracker_factory
+) -> None:
+    from actions.unsure import ActionOutOfScope
+    from bot.staff.unanswered import rows
+
+    for text, municipality in [("/out_of_scope", "kranj"), ("weather", "atlantis")]:
+        tracker = tracker_factory(
+            text, "out_of_scope", slots={"language": "en"}, metadata={"municipality": municipality}
+        )
+        await ActionOutOfScope(repository_factory=lambda: kb).run(dispatcher, tracker, {})
+    assert rows(kb.engine, "kranj") == [] and rows(kb.engine, "atlantis") == []

@@ -356,7 +356,7 @@ STAFF_MISTAKES = [
         '  phone: "+43 5572 306 100"',
         '  phone: "+43 5572 306 100',
         "(file)",
-        "not closed; end it with \"",
+        'not closed; end it with "',
     ),
     (
         "dash in opening hours",

@@ -1,0 +1,121 @@
+"""Questions the bot could not answer well, per municipality, for its staff.
+
+Recorded by the actions when the bot did not understand (`not_understood`), the question was
+out of scope (`out_of_scope`), or the municipality has nothing on it (`nothing_found`):
+the scrubbed text (bot/staff/scrub.py), its language, the likely intents and the day. No
+sender id and no time of day, so records cannot be linked to a conversation or to each
+other. They are deleted with the conversations after the privacy retention
+(`python -m bot privacy purge`).
+
+`groups` puts similar questions together (character n-gram similarity), with counts and
+languages, the most frequent first.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Iterable, Sequence
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from bot.knowledge.models import UnansweredRow
+from bot.staff.scrub import scrub
+from bot.text import normalise
+
+logger = logging.getLogger(__name__)
+
+REASONS = ("not_understood", "out_of_scope", "nothing_found")
+SIMILAR = 0.5  # cosine of character 2-4-grams for two questions to share a group
+
+
+@dataclass
+class Group:
+    """Similar questions: how many, in which languages, why unanswered, one example."""
+
+    example: str
+    count: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, int] = field(default_factory=dict)
+    intents: dict[str, int] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+    last_day: date | None = None
+
+
+def record(
+    engine: Engine,
+    municipality_id: str,
+    language: str,
+    text: str,
+    reason: str,
+    intents: Sequence[str] = (),
+    day: date | None = None,
+) -> None:
+    """Keep one unanswered question; a failure is logged, never raised (the newcomer's
+    answer matters more than the record)."""
+    kept = scrub(text)
+    if not kept or reason not in REASONS:
+        return
+    row = UnansweredRow(
+        municipality_id=municipality_id,
+        day=day or date.today(),
+        language=language,
+        reason=reason,
+        intents=",".join(intents)[:255],
+        text=kept,
+    )
+    try:
+        with Session(engine) as session, session.begin():
+            session.add(row)
+    except SQLAlchemyError as error:
+        logger.warning("An unanswered question could not be recorded: %s", type(error).__name__)
+
+
+def rows(engine: Engine, municipality_id: str, since: date | None = None) -> list[UnansweredRow]:
+    """The municipality's records, newest first."""
+    query = select(UnansweredRow).where(UnansweredRow.municipality_id == municipality_id)
+    if since is not None:
+        query = query.where(UnansweredRow.day >= since)
+    with Session(engine) as session:
+        return list(session.scalars(query.order_by(UnansweredRow.day.desc())))
+
+
+def groups(records: Iterable[UnansweredRow], similar: float = SIMILAR) -> list[Group]:
+    """Similar questions together (each joins the first group whose first question is
+    similar enough), the largest groups first."""
+    records = list(records)
+    if not records:
+        return []
+    texts = [normalise(r.text) or r.text for r in records]
+    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit_transform(texts)
+    leaders: list[int] = []
+    found: list[Group] = []
+    for index, row in enumerate(records):
+        scores = (vectors[leaders] @ vectors[index].T).toarray().ravel() if leaders else []
+        best = max(range(len(leaders)), key=lambda i: scores[i], default=None)
+        if best is None or scores[best] < similar:
+            leaders.append(index)
+            found.append(Group(example=row.text))
+            best = len(found) - 1
+        group = found[best]
+        group.count += 1
+        group.languages[row.language] = group.languages.get(row.language, 0) + 1
+        group.reasons[row.reason] = group.reasons.get(row.reason, 0) + 1
+        for intent in filter(None, row.intents.split(",")[:1]):
+            group.intents[intent] = group.intents.get(intent, 0) + 1
+        group.texts.append(row.text)
+        group.last_day = max(filter(None, [group.last_day, row.day]))
+    return sorted(found, key=lambda g: (-g.count, g.example))
+
+
+def purge(engine: Engine, older_than_days: int, today: date | None = None) -> int:
+    """Delete the records older than the retention; how many went."""
+    cutoff = (today or date.today()) - timedelta(days=older_than_days)
+    with Session(engine) as session, session.begin():
+        result = session.execute(delete(UnansweredRow).where(UnansweredRow.day < cutoff))
+    return int(result.rowcount or 0)
