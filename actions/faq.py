@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import MunicipalityAction, municipality_name, request_message
+from bot.answers import formatting
 from bot.answers.categories import topic_of
 from bot.answers.faq import INTENT_TOPICS, best_faq
 from bot.answers.localise import localise
@@ -70,6 +71,7 @@ class ActionAnswerFaq(MunicipalityAction):
                 source_language=source.name if source else answer_language,
             )
         dispatcher.utter_message(response="utter_faq_answer", answer=answer)
+        utter_source(dispatcher, faq, municipality_name(municipality, language), language)
         others = [f for f in faqs if f.id != faq.id and f.questions]
         if others:
             dispatcher.utter_message(
@@ -77,6 +79,23 @@ class ActionAnswerFaq(MunicipalityAction):
                 buttons=faq_buttons(others, language, municipality.languages),
             )
         return [SlotSet("topic", topic)]
+
+
+def utter_source(
+    dispatcher: CollectingDispatcher, faq: Faq, municipality: str, language: str
+) -> None:
+    """Where the answer comes from and when it was last checked, in the user's language:
+    "Information from the municipality of Dornbirn, checked on 1 September 2026"."""
+    if faq.last_reviewed is None:
+        dispatcher.utter_message(
+            response="utter_faq_source_undated", municipality_name=municipality
+        )
+        return
+    dispatcher.utter_message(
+        response="utter_faq_source",
+        municipality_name=municipality,
+        date=formatting.long_date(faq.last_reviewed, language),
+    )
 
 
 def faq_buttons(faqs: List[Faq], language: str, official: List[str]) -> List[Dict[str, str]]:

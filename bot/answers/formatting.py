@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Iterable
 
 from babel.dates import format_date, format_time, get_day_names
@@ -12,6 +12,14 @@ from bot.answers.opening import OpeningStatus
 from bot.knowledge.hours import Interval, OpeningHoursError, parse
 from bot.language.registry import settings
 from bot.locales.catalog import phrase
+
+LONG_DATE_LOCALES = {"en": "en_GB"}  # "1 September 2026", not "September 1, 2026"
+
+
+def long_date(day: date, language: str) -> str:
+    """A date as people of the language write it in full ("1 September 2026",
+    "1. September 2026", "1 سبتمبر 2026"); English the European way."""
+    return format_date(day, format="long", locale=LONG_DATE_LOCALES.get(language, language))
 
 
 def distance(km: float, language: str) -> str:

@@ -118,3 +118,55 @@ def test_faq_buttons_choose_a_faq_in_users_language() -> None:
         {"title": "Kaution?", "payload": '/ask_housing{"faq_id": "deposit"}'},
         {"title": "Shared flats?", "payload": '/ask_housing{"faq_id": "shared"}'},
     ]
+
+
+async def test_answer_says_where_it_comes_from_and_when_it_was_checked(
+    kb, dispatcher, tracker_factory
+) -> None:
+    from bot.answers.formatting import long_date
+
+    tracker = tracker_factory(
+        "wo kann ich deutsch lernen",
+        "ask_language_courses",
+        slots={"language": "de", "municipality": "dornbirn"},
+    )
+    await _action(kb).run(dispatcher, tracker, {})
+    shown = dispatcher.messages[0]["answer"]
+    faq = next(f for f in kb.faqs("dornbirn", "language_courses") if f.answer["de"] == shown)
+    assert faq.last_reviewed is not None
+    source = dispatcher.messages[1]
+    assert source["response"] == "utter_faq_source"
+    assert source["municipality_name"] == "Dornbirn"
+    assert source["date"] == long_date(faq.last_reviewed, "de")
+
+
+async def test_an_answer_never_reviewed_names_only_its_source(
+    kb, dispatcher, tracker_factory
+) -> None:
+    class Undated(KnowledgeRepository):
+        def faqs(self, municipality_id, topic=None):  # type: ignore[override]
+            found = super().faqs(municipality_id, topic)
+            for item in found:
+                item.last_reviewed = None
+            return found
+
+    tracker = tracker_factory(
+        "school", "ask_schooling", slots={"language": "en", "municipality": "kranj"}
+    )
+    await ActionAnswerFaq(repository_factory=lambda: Undated(kb.engine)).run(
+        dispatcher, tracker, {}
+    )
+    assert dispatcher.messages[1]["response"] == "utter_faq_source_undated"
+    assert "date" not in dispatcher.messages[1]
+
+
+def test_dates_as_people_of_each_language_write_them() -> None:
+    from datetime import date
+
+    from bot.answers.formatting import long_date
+
+    day = date(2026, 9, 1)
+    assert long_date(day, "en") == "1 September 2026"
+    assert long_date(day, "de") == "1. September 2026"
+    assert long_date(day, "tr") == "1 Eylül 2026"
+    assert long_date(day, "ar") == "1 سبتمبر 2026"
