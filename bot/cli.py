@@ -69,6 +69,37 @@ def _sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _translated(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from bot.knowledge.loader import load_file
+    from bot.knowledge.translations import records, source_language, write_records
+
+    path = Path(args.municipality)
+    if not path.suffix:
+        path = DEFAULT_KNOWLEDGE / f"{args.municipality}.yml"
+    municipality, problems = load_file(path)
+    if municipality is None:
+        for problem in problems:
+            print(problem)
+        print("Fix the errors above first.")
+        return 1
+    faqs = [f for f in municipality.faqs if args.faq in (None, "all", f.id)]
+    if not faqs:
+        known = ", ".join(f.id for f in municipality.faqs)
+        print(f"{path}: no FAQ '{args.faq}'; the FAQs are: {known}")
+        return 1
+    for faq in faqs:
+        source = args.source or source_language(municipality, faq)
+        if source not in faq.answer:
+            print(f"{faq.id}: has no {source} answer to translate from; skipped")
+            continue
+        languages = args.languages or [code for code in faq.answer if code != source]
+        write_records(path, faq.id, records(municipality, faq, languages, date.today(), source))
+        print(f"{faq.id}: {', '.join(languages)} marked as translated from the current {source}")
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from bot.knowledge.editor_schema import editor_schema
 
@@ -168,6 +199,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--database-url", default=None, help="default: $DATABASE_URL or var/knowledge.db"
     )
     sync.set_defaults(run=_sync)
+    translated = commands.add_parser(
+        "translated",
+        help="record that translations match the current source answer (validate then "
+        "warns when the source changes)",
+    )
+    translated.add_argument("municipality", help="its id (kranj) or the file's path")
+    translated.add_argument("faq", nargs="?", default=None, help="the FAQ's id (default: all FAQs)")
+    translated.add_argument(
+        "languages", nargs="*", help="languages to mark (default: every translation)"
+    )
+    translated.add_argument(
+        "--from",
+        dest="source",
+        default=None,
+        help="the language translated from (default: the first official language)",
+    )
+    translated.set_defaults(run=_translated)
     schema = commands.add_parser("schema", help="print the JSON Schema for editors")
     schema.set_defaults(run=_schema)
     privacy = groups.add_parser("privacy", help="forget old conversations")

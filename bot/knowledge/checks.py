@@ -16,6 +16,7 @@ from bot.geo import haversine_km
 from bot.knowledge.holidays import known_subdivisions, subdivision_by_name, subdivision_names
 from bot.knowledge.problems import Problem, field_name
 from bot.knowledge.schema import Municipality
+from bot.knowledge.translations import outdated
 from bot.knowledge.yamlfile import position
 from bot.language.registry import supported_codes
 
@@ -128,6 +129,18 @@ def _translations(municipality: Municipality, report: _Reporter) -> None:
             )
 
 
+def _translation_freshness(municipality: Municipality, report: _Reporter) -> None:
+    for index, faq in enumerate(municipality.faqs):
+        for language, record in outdated(faq):
+            report.add(
+                ("faqs", index, "translated", language),
+                f"{language} was translated on {record.day} from an earlier {record.source} "
+                f"answer, which has changed since; update the {language} answer, then run: "
+                f"python -m bot knowledge translated {municipality.id} {faq.id} {language}",
+                "warning",
+            )
+
+
 def _reviews(municipality: Municipality, report: _Reporter, today: date) -> None:
     for index, faq in enumerate(municipality.faqs):
         if faq.last_reviewed is not None and today - faq.last_reviewed > REVIEW_AFTER:
@@ -147,6 +160,7 @@ def check(path: Path, root: Any, municipality: Municipality, today: date) -> lis
     _near_centre(municipality, report)
     _holiday_region(municipality, report)
     _translations(municipality, report)
+    _translation_freshness(municipality, report)
     _reviews(municipality, report, today)
     return report.problems
 

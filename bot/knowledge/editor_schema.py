@@ -63,7 +63,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "questions": "Ways people ask it, per language (shown as buttons; help matching).",
         "answer": "The answer per language; at most 4,000 characters each, no empty text.",
         "links": "Web addresses for more information.",
-        "last_reviewed": "The date someone last checked the answer, e.g. 2026-09-01.",
+        "last_reviewed": "The date someone last checked the answer, e.g. 2026-09-01; newcomers "
+        "see it under the answer.",
+        "translated": "Written by `python -m bot knowledge translated`: which version of the "
+        "source answer each translation was made from. Do not edit by hand.",
     },
     "Service": {
         "id": "Short name, lower case, unique in the file.",
@@ -136,6 +139,10 @@ def editor_schema() -> dict[str, Any]:
     faq["topic"]["enum"] = list(TOPICS)
     _language_map(faq["answer"], codes)
     _language_map(faq["questions"], codes)
+    _language_map(faq["translated"], codes)
+    faq["translated"]["additionalProperties"]["pattern"] = (
+        r"^[a-z]{2} [0-9a-f]{8} \d{4}-\d{2}-\d{2}$"
+    )
     service = models["Service"]["properties"]
     service["id"]["pattern"] = ID_PATTERN
     service["categories"]["items"]["enum"] = list(CATEGORIES)

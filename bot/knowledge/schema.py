@@ -56,6 +56,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]{5,}$")
 _URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_TRANSLATION_RECORD = re.compile(r"^[a-z]{2} [0-9a-f]{8} \d{4}-\d{2}-\d{2}$")
 
 
 if TYPE_CHECKING:  # to type checkers (and the code that reads the content) plain text
@@ -204,8 +205,21 @@ class Faq(Strict):
     answer: LocalisedLongText
     links: List[Link] = Field([], max_items=MAX_LIST)
     last_reviewed: Optional[date] = None
+    # per language: the source language, version of the source answer and day it was
+    # translated from; written by `python -m bot knowledge translated` (translations.py)
+    translated: Dict[str, Text] = {}
 
-    _languages = validator("questions", "answer", allow_reuse=True)(_check_languages)
+    _languages = validator("questions", "answer", "translated", allow_reuse=True)(_check_languages)
+
+    @validator("translated", each_item=True)
+    def _record(cls, value: str) -> str:
+        if not _TRANSLATION_RECORD.match(value):
+            raise ValueError(
+                "is not a translation record like 'en 3f2a9c1d 2026-11-02'; let the command "
+                "`python -m bot knowledge translated` write it"
+            )
+        return value
+
     _links = validator("links", each_item=True, allow_reuse=True)(_check_url)
 
     @validator("topic")
