@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import MunicipalityAction, municipality_name, request_message
 from bot.answers import formatting
 from bot.answers.categories import topic_of
-from bot.answers.faq import INTENT_TOPICS, best_faq
+from bot.answers.faq import INTENT_TOPICS, best_faq_scored, weakly_matched
 from bot.answers.localise import localise
 from bot.knowledge.schema import Faq, Municipality
 from bot.language.registry import settings
@@ -50,12 +50,14 @@ class ActionAnswerFaq(MunicipalityAction):
         if topic is None:
             dispatcher.utter_message(response="utter_ask_topic")
             return []
-        faq = next((f for f in faqs if f.id == chosen_id), None) or best_faq(
-            faqs,
-            request_message(tracker).get("text") or "",
-            language,
-            corpus=self.repository.faqs(municipality.id),
-        )
+        faq = next((f for f in faqs if f.id == chosen_id), None)
+        if faq is None:
+            text = request_message(tracker).get("text") or ""
+            faq, score = best_faq_scored(
+                faqs, text, language, corpus=self.repository.faqs(municipality.id)
+            )
+            if faq is not None and weakly_matched(text, score):
+                self.note_unanswered(tracker, language, "weak_match")
         if faq is None:
             dispatcher.utter_message(
                 response="utter_faq_missing",

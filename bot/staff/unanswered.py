@@ -1,7 +1,8 @@
 """Questions the bot could not answer well, per municipality, for its staff.
 
 Recorded by the actions when the bot did not understand (`not_understood`), the question was
-out of scope (`out_of_scope`), or the municipality has nothing on it (`nothing_found`):
+out of scope (`out_of_scope`), the municipality has nothing on it (`nothing_found`), or the
+best FAQ matched it only weakly (`weak_match`, bot/answers/faq.py; answered all the same):
 the scrubbed text (bot/staff/scrub.py), its language, the likely intents and the day. No
 sender id and no time of day, so records cannot be linked to a conversation or to each
 other. They are deleted with the conversations after the privacy retention
@@ -30,7 +31,7 @@ from bot.text import normalise
 
 logger = logging.getLogger(__name__)
 
-REASONS = ("not_understood", "out_of_scope", "nothing_found")
+REASONS = ("not_understood", "out_of_scope", "nothing_found", "weak_match")
 SIMILAR = 0.5  # cosine of character 2-4-grams for two questions to share a group
 
 

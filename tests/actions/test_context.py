@@ -217,3 +217,26 @@ async def test_button_payloads_and_unknown_towns_are_not_kept(
         )
         await ActionOutOfScope(repository_factory=lambda: kb).run(dispatcher, tracker, {})
     assert rows(kb.engine, "kranj") == [] and rows(kb.engine, "atlantis") == []
+
+
+async def test_a_weakly_matched_question_is_answered_and_kept(
+    kb, dispatcher, tracker_factory
+) -> None:
+    from bot.staff.unanswered import rows
+
+    covered = tracker_factory(
+        "How do I find a flat to rent in Kranj?",
+        "ask_housing",
+        slots={"language": "en", "municipality": "kranj"},
+    )
+    await _faq(kb).run(dispatcher, covered, {})
+    uncovered = tracker_factory(
+        "can I bring my dog along",
+        "ask_housing",
+        slots={"language": "en", "municipality": "kranj"},
+    )
+    await _faq(kb).run(dispatcher, uncovered, {})
+    assert dispatcher.messages[-1]["response"] in {"utter_faq_more", "utter_faq_source"}
+    assert [(r.text, r.reason) for r in rows(kb.engine, "kranj")] == [
+        ("can I bring my dog along", "weak_match")
+    ]

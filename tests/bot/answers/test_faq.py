@@ -35,3 +35,11 @@ def test_nothing_in_common_gives_the_first() -> None:
 
 def test_missing_language_uses_the_english_text() -> None:
     assert best_faq(ALL, "kaution deposit", "de") == DEPOSIT
+
+
+def test_weak_match_needs_a_low_score_and_a_real_question() -> None:
+    from bot.answers.faq import WEAK_MATCH, weakly_matched
+
+    assert weakly_matched("can I bring my dog along", WEAK_MATCH / 2)
+    assert not weakly_matched("can I bring my dog along", WEAK_MATCH * 2)
+    assert not weakly_matched("wohnung", 0.0)  # one word names a topic
