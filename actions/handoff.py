@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import MunicipalityAction
 from bot.answers import formatting
-from bot.answers.localise import localise
+from bot.answers.localise import localise_name
 from bot.knowledge.schema import Municipality
 
 
@@ -20,7 +20,7 @@ def utter_contact(
     contact = municipality.contact
     dispatcher.utter_message(
         response="utter_handoff",
-        office_name=localise(contact.name, language, municipality.languages)[0],
+        office_name=localise_name(contact.name, language, municipality.languages),
         address=contact.address,
         phone=contact.phone,
         email=contact.email,

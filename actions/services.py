@@ -20,7 +20,7 @@ from actions.handoff import utter_contact
 from bot.answers import formatting
 from bot.answers.categories import category_in_text
 from bot.answers.faq import likely_topic
-from bot.answers.localise import localise
+from bot.answers.localise import localise_name
 from bot.answers.location import Origin, resolve_origin
 from bot.answers.opening import opening_status
 from bot.answers.services import Nearby, osm_link
@@ -139,7 +139,7 @@ class ActionFindService(MunicipalityAction):
         if origin.source == "shared":
             return phrase(language, "origin_your_location")
         if origin.place is not None:
-            return localise(origin.place.name, language, municipality.languages)[0]
+            return localise_name(origin.place.name, language, municipality.languages)
         name = municipality_name(municipality, language)
         return phrase(language, "origin_centre", municipality_name=name)
 
@@ -167,7 +167,7 @@ class ActionFindService(MunicipalityAction):
             speakers = f"{speakers} ✓ {phrase(language, 'staff_speak_your_language')}"
         dispatcher.utter_message(
             response="utter_service_item",
-            name=localise(service.name, language, municipality.languages)[0],
+            name=localise_name(service.name, language, municipality.languages),
             distance=formatting.distance(item.distance_km, language),
             address=service.address,
             opening_hours=f"{hours} ({weekly})" if weekly and status.kind != "always" else hours,

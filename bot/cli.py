@@ -20,9 +20,11 @@ def _paths(raw: Sequence[str]) -> list[Path]:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from bot.knowledge.glossary import catalog_problems
     from bot.knowledge.loader import load_paths
 
     result = load_paths(_paths(args.paths))
+    result.problems.extend(catalog_problems())
     for problem in result.problems:
         print(problem)
     covered = result.coverage()

@@ -29,3 +29,15 @@ def localise(
     for code, text in value.items():
         return text, code
     return "", None
+
+
+def localise_name(
+    value: Localisable, language: str, official: Iterable[str] = ()
+) -> str:
+    """A name in the user's language, else in the official language (the name on the
+    building and the signs), else any."""
+    if isinstance(value, Mapping):
+        for code in dict.fromkeys([language, *official]):
+            if value.get(code):
+                return str(value[code])
+    return localise(value, language, official)[0]

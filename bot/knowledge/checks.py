@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from bot.geo import haversine_km
+from bot.knowledge.glossary import conflicts
+from bot.knowledge.glossary import message as glossary_message
 from bot.knowledge.holidays import known_subdivisions, subdivision_by_name, subdivision_names
 from bot.knowledge.problems import Problem, field_name
 from bot.knowledge.schema import Municipality
@@ -141,6 +143,60 @@ def _translation_freshness(municipality: Municipality, report: _Reporter) -> Non
             )
 
 
+def _texts(municipality: Municipality) -> list[tuple[tuple[Any, ...], str, str]]:
+    """(location, language, text) of every text written per language."""
+    found: list[tuple[tuple[Any, ...], str, str]] = []
+
+    def add(loc: tuple[Any, ...], value: Any) -> None:
+        if isinstance(value, dict):
+            found.extend(((*loc, code), code, str(text)) for code, text in value.items())
+
+    add(("name",), municipality.name)
+    add(("contact", "name"), municipality.contact.name)
+    for index, faq in enumerate(municipality.faqs):
+        add(("faqs", index, "answer"), faq.answer)
+        for code, questions in faq.questions.items():
+            found.extend((("faqs", index, "questions", code), code, q) for q in questions)
+    for index, service in enumerate(municipality.services):
+        add(("services", index, "name"), service.name)
+    return found
+
+
+def _glossary(municipality: Municipality, report: _Reporter) -> None:
+    for loc, language, text in _texts(municipality):
+        for term, word in conflicts(text, language):
+            report.add(loc, glossary_message(term, word), "warning")
+
+
+def _names(municipality: Municipality, report: _Reporter) -> None:
+    """Names newcomers see: the municipality's and the office's in every language (else
+    "talk to a person" shows an English office name to an Arabic reader); a service's at
+    least in the official language, as on the building."""
+    wanted = supported_codes()
+    for loc, value in (
+        (("name",), municipality.name),
+        (("contact", "name"), municipality.contact.name),
+    ):
+        if isinstance(value, dict):
+            missing = [code for code in wanted if code not in value]
+            if missing:
+                report.add(
+                    loc,
+                    f"has no name in {', '.join(missing)}; people reading those languages see "
+                    "it in another language",
+                    "warning",
+                )
+    official = municipality.languages[0]
+    for index, service in enumerate(municipality.services):
+        if isinstance(service.name, dict) and official not in service.name:
+            report.add(
+                ("services", index, "name"),
+                f"has no name in {official}, the official language (the name on the "
+                "building); add it",
+                "warning",
+            )
+
+
 def _reviews(municipality: Municipality, report: _Reporter, today: date) -> None:
     for index, faq in enumerate(municipality.faqs):
         if faq.last_reviewed is not None and today - faq.last_reviewed > REVIEW_AFTER:
@@ -161,6 +217,8 @@ def check(path: Path, root: Any, municipality: Municipality, today: date) -> lis
     _holiday_region(municipality, report)
     _translations(municipality, report)
     _translation_freshness(municipality, report)
+    _glossary(municipality, report)
+    _names(municipality, report)
     _reviews(municipality, report, today)
     return report.problems
 
