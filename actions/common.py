@@ -12,7 +12,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.answers.faq import INTENT_TOPICS
+from bot.answers.faq import INTENT_TOPICS, likeliest_of
 from bot.answers.localise import localise
 from bot.answers.municipality import find_municipality
 from bot.knowledge.db import shared_engine
@@ -66,11 +66,7 @@ def implied_request(message: Dict[str, Any]) -> Optional[str]:
     Bozen günstige Wohnungen?"): the likeliest one in its ranking, if likely enough."""
     if len(str(message.get("text") or "").split()) < MIN_WORDS_FOR_REQUEST:
         return None
-    for entry in message.get("intent_ranking") or []:
-        name = str(entry.get("name"))
-        if name in REQUEST_ACTIONS and float(entry.get("confidence") or 0.0) >= IMPLIED:
-            return name
-    return None
+    return likeliest_of(message, REQUEST_ACTIONS, IMPLIED)
 
 
 # Intents that go along with a request rather than compete with it: "and for work?" is
@@ -246,7 +242,7 @@ class MunicipalityAction(KnowledgeAction, ABC):
             events.append(SlotSet("municipality", named.id))
         if municipality is None:
             self.ask_municipality(dispatcher, language)
-            return [*self.events_while_asking(tracker), SlotSet("pending", self.name())]
+            return [*self.events_while_asking(tracker, language), SlotSet("pending", self.name())]
         if current is not None and municipality.id != current.id:
             dispatcher.utter_message(
                 response="utter_answer_for",
@@ -254,7 +250,7 @@ class MunicipalityAction(KnowledgeAction, ABC):
             )
         return events + self.answer(dispatcher, tracker, language, municipality)
 
-    def events_while_asking(self, tracker: Tracker) -> List[Dict[str, Any]]:
+    def events_while_asking(self, tracker: Tracker, language: str) -> List[Dict[str, Any]]:
         """Events to keep while the municipality is asked for (e.g. the topic)."""
         return []
 

@@ -34,7 +34,7 @@ class ActionAnswerFaq(MunicipalityAction):
             return INTENT_TOPICS[intent]
         return topic_of(tracker.get_slot("topic"))
 
-    def events_while_asking(self, tracker: Tracker) -> List[Dict[str, Any]]:
+    def events_while_asking(self, tracker: Tracker, language: str) -> List[Dict[str, Any]]:
         return [SlotSet("topic", self._topic(tracker))]
 
     def answer(
@@ -45,11 +45,11 @@ class ActionAnswerFaq(MunicipalityAction):
         municipality: Municipality,
     ) -> List[Dict[str, Any]]:
         topic = self._topic(tracker)
-        faqs = self.repository.faqs(municipality.id, topic)
-        chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
         if topic is None:
             dispatcher.utter_message(response="utter_ask_topic")
             return []
+        faqs = self.repository.faqs(municipality.id, topic)
+        chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
         faq = next((f for f in faqs if f.id == chosen_id), None)
         if faq is None:
             text = request_message(tracker).get("text") or ""

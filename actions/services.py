@@ -70,9 +70,8 @@ class ActionFindService(MunicipalityAction):
         topic = tracker.get_slot("topic")
         return topic if topic in CATEGORIES else None
 
-    def events_while_asking(self, tracker: Tracker) -> List[Dict[str, Any]]:
+    def events_while_asking(self, tracker: Tracker, language: str) -> List[Dict[str, Any]]:
         """Keep the category asked for, to answer once the municipality is known."""
-        language = tracker.get_slot("language") or "en"
         return [SlotSet("topic", self._category(tracker, language))]
 
     def answer(

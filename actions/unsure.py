@@ -37,10 +37,7 @@ class ActionUnsure(KnowledgeAction):
         the reply does not depend on it, and works while it is down."""
         if tracker.get_slot("pending"):
             return await super().run(dispatcher, tracker, domain)
-        events = self._settle_or_say_unsure(dispatcher, tracker)
-        if not events:
-            self.note_unanswered(tracker, language_of(tracker), "not_understood")
-        return events
+        return self._settle_or_say_unsure(dispatcher, tracker, language_of(tracker))
 
     def respond(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
@@ -53,19 +50,17 @@ class ActionUnsure(KnowledgeAction):
                 municipality_name=municipality_name(named, language),
             )
             return answer_pending(tracker, named.id)
-        events = self._settle_or_say_unsure(dispatcher, tracker)
-        if not events:
-            self.note_unanswered(tracker, language, "not_understood")
-        return events
+        return self._settle_or_say_unsure(dispatcher, tracker, language)
 
-    @staticmethod
     def _settle_or_say_unsure(
-        dispatcher: CollectingDispatcher, tracker: Tracker
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str
     ) -> List[Dict[str, Any]]:
+        """Answer what context settles; else say so, and keep the question for staff."""
         settled = resolve_unsure(tracker.latest_message or {}, bool(tracker.get_slot("topic")))
         if settled is not None:
             return [FollowupAction(ACTION_OF[settled])]
         dispatcher.utter_message(response="utter_unsure")
+        self.note_unanswered(tracker, language, "not_understood")
         return []
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s'-]", re.UNICODE)
 # Arabic-script characters that vary by keyboard but mean the same letter.
@@ -38,6 +40,12 @@ def normalise(text: str) -> str:
     text = _ARABIC_MARKS.sub("", text)
     text = _PUNCT.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def in_latin_letters(text: str) -> str:
+    """The normalised text in Latin letters (anyascii): "Больцано" -> "bol'tsano", "آنسي" and
+    "انسي" alike, so the forms people type on a foreign keyboard meet the original."""
+    return normalise(anyascii(normalise(text)))
 
 
 def tokens(text: str) -> list[str]:

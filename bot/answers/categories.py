@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from functools import cache
 
 import yaml
-from anyascii import anyascii
 
 from bot.knowledge.schema import CATEGORIES, TOPICS
 from bot.language.registry import settings
 from bot.locales.catalog import CATALOG_DIR
 from bot.nlu.spelling import one_edit_apart
-from bot.text import normalise
+from bot.text import in_latin_letters, normalise
 
 MIN_TYPO_LENGTH = 6  # shorter words must be spelled right ("étage" is not "stage")
 
@@ -59,7 +58,7 @@ class _Entry:
 def _latin_entries(code: str) -> tuple[_Entry, ...]:
     """The entries in Latin letters, for a language also typed in them ("apteka")."""
     return tuple(
-        _Entry(e.category, tuple(normalise(anyascii(w)) for w in e.words), e.stem)
+        _Entry(e.category, tuple(in_latin_letters(w) for w in e.words), e.stem)
         for e in _entries(code)
     )
 

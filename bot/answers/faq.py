@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any, Container, Mapping, Sequence
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -38,13 +38,21 @@ def weakly_matched(message: str, score: float) -> bool:
 LIKELY = 0.2  # a topic intent this likely beside another intent counts as meant
 
 
+def likeliest_of(
+    parse_data: Mapping[str, Any], intents: Container[str], at_least: float = LIKELY
+) -> str | None:
+    """The likeliest of `intents` in a message's ranking, if it is at least that likely."""
+    for entry in parse_data.get("intent_ranking") or []:
+        name = str(entry.get("name"))
+        if name in intents and float(entry.get("confidence") or 0.0) >= at_least:
+            return name
+    return None
+
+
 def likely_topic(parse_data: Mapping[str, Any]) -> str | None:
     """The topic of the likeliest ask_* intent in a message's ranking, if likely enough."""
-    for entry in parse_data.get("intent_ranking") or []:
-        topic = INTENT_TOPICS.get(str(entry.get("name")))
-        if topic and float(entry.get("confidence") or 0.0) >= LIKELY:
-            return topic
-    return None
+    intent = likeliest_of(parse_data, INTENT_TOPICS)
+    return INTENT_TOPICS[intent] if intent else None
 
 
 @lru_cache(maxsize=4096)

@@ -31,9 +31,7 @@ def localise(
     return "", None
 
 
-def localise_name(
-    value: Localisable, language: str, official: Iterable[str] = ()
-) -> str:
+def localise_name(value: Localisable, language: str, official: Iterable[str] = ()) -> str:
     """A name in the user's language, else in the official language (the name on the
     building and the signs), else any."""
     if isinstance(value, Mapping):

@@ -13,12 +13,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import List, Optional
 
-from anyascii import anyascii
-
 from bot.knowledge.schema import Municipality
 from bot.language.registry import settings
-from bot.nlu.spelling import deletions, one_edit_apart
-from bot.text import normalise
+from bot.nlu.spelling import Speller
+from bot.text import in_latin_letters, normalise
 
 MIN_FUZZY = 6  # names this long also match with one typo
 VOWELS = set("aeiouy")
@@ -27,7 +25,7 @@ VOWELS = set("aeiouy")
 def latin(text: str) -> str:
     """Normalised, in lower-case Latin letters without apostrophes ("Больцано" ->
     "boltsano"; "آنسي" and "انسي" alike)."""
-    return normalise(anyascii(normalise(text))).replace("'", "")
+    return in_latin_letters(text).replace("'", "")
 
 
 @lru_cache(maxsize=1)
@@ -61,13 +59,13 @@ def _stems(name: str) -> set[str]:
 
 class _TownIndex:
     """Every accepted form of every name, for lookups in constant time per word: the names,
-    the names with each case ending, and (for long names) their one-letter deletions, to
-    find one typo as SymSpell does."""
+    the names with each case ending, and (for long names) a speller that finds them with one
+    typo (bot/nlu/spelling.py)."""
 
     def __init__(self, towns: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
         endings, _ = _affixes()
         self.forms: dict[str, str] = {}
-        self.fuzzy: dict[str, list[tuple[str, str]]] = {}
+        self.owners: dict[str, str] = {}  # long name -> its town, for the typo lookup
         self.phrases: list[tuple[str, str]] = []
         for town_id, names in towns:
             for name in names:
@@ -80,18 +78,15 @@ class _TownIndex:
                         for ending in endings:
                             self.forms.setdefault(stem + ending, town_id)
                 if len(name) >= MIN_FUZZY:
-                    for key in {name, *deletions(name)}:
-                        self.fuzzy.setdefault(key, []).append((name, town_id))
+                    self.owners.setdefault(name, town_id)
+        self.fuzzy = Speller(dict.fromkeys(self.owners, 1))
 
     def town_of(self, word: str) -> Optional[str]:
         found = self.forms.get(word)
         if found is not None or len(word) < MIN_FUZZY - 1:
             return found
-        for key in {word, *deletions(word)}:
-            for name, town_id in self.fuzzy.get(key, ()):
-                if one_edit_apart(word, name):
-                    return town_id
-        return None
+        name = self.fuzzy.nearest(word)
+        return self.owners[name] if name else None
 
 
 @lru_cache(maxsize=8)

@@ -25,8 +25,9 @@ _QUOTE_ERRORS = (
 )
 
 
-def _unclosed_quote(lines: list[str], last: int) -> int | None:
-    """The first line up to `last` whose value opens a quote that the line does not close."""
+def _unclosed_quote(lines: list[str], last: int) -> tuple[int, str] | None:
+    """The first line up to `last` whose value opens a quote that the line does not close,
+    and that quote character."""
     for number, line in enumerate(lines[: last + 1]):
         match = _KEY_VALUE.match(line) or re.match(r"^(\s*- )(.+?)\s*$", line)
         if not match:
@@ -38,7 +39,7 @@ def _unclosed_quote(lines: list[str], last: int) -> int | None:
         rest = value[1:].replace("\\\\", "").replace('\\"', "") if quote == '"' else value[1:]
         rest = rest.replace("''", "") if quote == "'" else rest
         if quote not in rest:
-            return number
+            return number, quote
     return None
 
 
@@ -68,13 +69,12 @@ def syntax_problem(path: Path, text: str, error: MarkedYAMLError) -> Problem:
     if any(part in f"{error.problem} {error.context}" for part in _QUOTE_ERRORS):
         opened = _unclosed_quote(lines, line - 1)
         if opened is not None:
-            quote = _KEY_VALUE.match(lines[opened]) or re.match(r"^(\s*- )(.+)$", lines[opened])
-            mark_char = quote.group(2)[0] if quote else '"'
+            number, quote = opened
             message = (
                 f"the text in quotes that starts on this line is not closed; end it with "
-                f"{mark_char} on the same line"
+                f"{quote} on the same line"
             )
-            return Problem(path, opened + 1, 1, "(file)", message)
+            return Problem(path, number + 1, 1, "(file)", message)
     return Problem(
         path,
         line,

@@ -20,10 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from bot.knowledge.schema import Faq, Municipality
-from bot.knowledge.yamlfile import compose
+from bot.knowledge.yamlfile import compose, value_node
 
 FIELD = "translated"
 
@@ -80,15 +80,12 @@ def records(
     return dict(sorted(updated.items()))
 
 
-def _faq_node(root: Node, faq_id: str) -> MappingNode | None:
-    for key, value in root.value if isinstance(root, MappingNode) else []:
-        if isinstance(key, ScalarNode) and key.value == "faqs" and isinstance(value, SequenceNode):
-            for item in value.value:
-                if not isinstance(item, MappingNode):
-                    continue
-                for k, v in item.value:
-                    if k.value == "id" and isinstance(v, ScalarNode) and v.value == faq_id:
-                        return item
+def _faq_node(root: Node | None, faq_id: str) -> MappingNode | None:
+    faqs = value_node(root, ("faqs",))
+    for item in faqs.value if isinstance(faqs, SequenceNode) else []:
+        found = value_node(item, ("id",))
+        if isinstance(item, MappingNode) and getattr(found, "value", None) == faq_id:
+            return item
     return None
 
 
@@ -96,8 +93,7 @@ def write_records(path: Path, faq_id: str, values: dict[str, str]) -> None:
     """Set the FAQ's `translated:` line in the file, leaving every other line as it is."""
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
-    root = compose(text)
-    item = _faq_node(root, faq_id) if root is not None else None
+    item = _faq_node(compose(text), faq_id)
     if item is None:
         raise KeyError(faq_id)
     indent = " " * item.value[0][0].start_mark.column

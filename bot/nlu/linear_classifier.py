@@ -25,7 +25,6 @@ import json
 from typing import Any, Dict, List, Optional
 
 import numpy as np
-from anyascii import anyascii
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -40,11 +39,12 @@ from sklearn.svm import LinearSVC
 from bot.language.registry import word_prefixes
 from bot.nlu.greetings import after_greeting, greeting_phrases
 from bot.nlu.spelling import Speller
-from bot.text import normalise
+from bot.text import in_latin_letters, normalise
 
 # kind -> (sklearn analyzer, config key of its n-gram range, the form of the text it reads:
-# raw; normalised (lower-case, no accents, Arabic-script letter variants unified, unknown
-# words spelled as the nearest known one); latin (the normalised form in Latin letters))
+# raw; normalised (lower-case, no accents, Arabic-script letter variants unified; with
+# `spelling`, unknown words spelled as the nearest known one); latin (that form in Latin
+# letters))
 _ANALYZERS = {
     "char": ("char_wb", "char_ngram", "raw"),
     "word": ("word", "word_ngram", "raw"),
@@ -173,7 +173,7 @@ class LinearIntentClassifier(GraphComponent):
         return {
             "raw": texts,
             "normalised": normalised,
-            "latin": [normalise(anyascii(text)) for text in normalised],
+            "latin": [in_latin_letters(text) for text in normalised],
         }
 
     def _features(self, texts: List[str]) -> Any:

@@ -64,7 +64,7 @@ class Speller:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        best = self._without_prefix(word) or self._nearest(word) or word
+        best = self._without_prefix(word) or self.nearest(word) or word
         if len(self._cache) < 100_000:
             self._cache[word] = best
         return best
@@ -77,7 +77,8 @@ class Speller:
                 return rest
         return None
 
-    def _nearest(self, word: str) -> str | None:
+    def nearest(self, word: str) -> str | None:
+        """The most frequent known word exactly one edit away, if any."""
         found = {c for key in {word, *deletions(word)} for c in self._index.get(key, ())}
         near = [c for c in found if one_edit_apart(word, c)]
         return max(near, key=lambda c: (self.counts[c], c)) if near else None
