@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import MunicipalityAction, municipality_name, request_message
+from actions.feedback import ask_feedback
 from bot.answers import formatting
 from bot.answers.categories import topic_of
 from bot.answers.faq import INTENT_TOPICS, best_faq_scored, weakly_matched
@@ -80,7 +81,7 @@ class ActionAnswerFaq(MunicipalityAction):
                 response="utter_faq_more",
                 buttons=faq_buttons(others, language, municipality.languages),
             )
-        return [SlotSet("topic", topic)]
+        return [SlotSet("topic", topic), *ask_feedback(dispatcher, tracker, language, "faq", faq.id)]
 
 
 def utter_source(

@@ -19,5 +19,6 @@ class ActionPrivacyNotice(Action):
     ) -> List[Dict[str, Any]]:
         days = retention_days()
         dispatcher.utter_message(response="utter_privacy", retention_days=days)
+        dispatcher.utter_message(response="utter_privacy_location")
         dispatcher.utter_message(response="utter_privacy_questions", retention_days=days)
         return []

@@ -16,6 +16,7 @@ from actions.common import (
     municipality_name,
     request_message,
 )
+from actions.feedback import ask_feedback
 from actions.handoff import utter_contact
 from bot.answers import formatting
 from bot.answers.categories import category_in_text
@@ -97,8 +98,10 @@ class ActionFindService(MunicipalityAction):
             )
             for item in found:
                 self._utter_item(dispatcher, item, municipality, language)
-        else:
-            self._elsewhere(dispatcher, tracker, category, origin, municipality, language)
+            # rated as the answer's first (nearest) service
+            asked = ask_feedback(dispatcher, tracker, language, "service", found[0].service.id)
+            return [SlotSet("topic", category), *asked]
+        self._elsewhere(dispatcher, tracker, category, origin, municipality, language)
         return [SlotSet("topic", category)]
 
     def _elsewhere(

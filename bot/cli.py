@@ -20,11 +20,14 @@ def _paths(raw: Sequence[str]) -> list[Path]:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from bot.knowledge.glossary import catalog_problems
+    from bot.knowledge import glossary, plain
     from bot.knowledge.loader import load_paths
+    from bot.locales.catalog import CATALOG_DIR
 
     result = load_paths(_paths(args.paths))
-    result.problems.extend(catalog_problems())
+    result.problems.extend(glossary.catalog_problems())
+    catalogs = [PROJECT_DIR / "domain.yml", *sorted(CATALOG_DIR.glob("[a-z][a-z].yml"))]
+    result.problems.extend(plain.catalog_problems(catalogs))
     for problem in result.problems:
         print(problem)
     covered = result.coverage()

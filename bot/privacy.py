@@ -84,13 +84,15 @@ def purge(url: URL | str, older_than_seconds: float, now: float | None = None) -
 
 
 def purge_unanswered(knowledge_url: str | None, older_than_seconds: float) -> int:
-    """Delete the staff loop's unanswered questions older than the cut-off from the knowledge
-    database (`DATABASE_URL`); how many went."""
+    """Delete the staff loop's unanswered questions and "Did this help?" answers older than
+    the cut-off from the knowledge database (`DATABASE_URL`); how many questions went."""
     from bot.knowledge.db import make_engine
-    from bot.staff.unanswered import purge as purge_records
+    from bot.staff import feedback, unanswered
 
     engine = make_engine(knowledge_url)
+    days = int(older_than_seconds // 86400)
     try:
-        return purge_records(engine, int(older_than_seconds // 86400))
+        feedback.purge(engine, days)
+        return unanswered.purge(engine, days)
     finally:
         engine.dispose()

@@ -52,6 +52,7 @@ class LayoutCollectingOutputChannel(CollectingOutputChannel):
         super().__init__()
         self.text_only = text_only
         self.reply_to = reply_to
+        self.offered = 0  # buttons numbered so far in this turn
 
     @property
     def sent(self) -> int:
@@ -63,7 +64,9 @@ class LayoutCollectingOutputChannel(CollectingOutputChannel):
         if self.text_only and message.get("buttons"):
             buttons = message.pop("buttons")
             language = str(message.get("language") or "en")
-            message["text"] = numbered(str(message.get("text") or ""), buttons, language)
+            text = str(message.get("text") or "")
+            message["text"] = numbered(text, buttons, language, self.offered + 1)
+            self.offered += len(buttons)
         await super().send_response(recipient_id, dict(message))
         layout = {key: message[key] for key in REPLY_LAYOUT_KEYS if message.get(key)}
         if self.reply_to is not None:  # the client's own sender id, not the stored one

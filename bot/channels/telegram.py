@@ -191,6 +191,7 @@ class TelegramOutput(OutputChannel):
     def __init__(self, api: BotApi, chat_id: int) -> None:
         self._api, self._chat_id = api, chat_id
         self.sent = 0
+        self.offered = 0  # buttons offered so far in this turn, for numbered choices
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         self.sent += 1
@@ -200,9 +201,10 @@ class TelegramOutput(OutputChannel):
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
         keyboard = inline_keyboard(buttons)
+        start, self.offered = self.offered + 1, self.offered + len(buttons)
         if keyboard is None:  # too long for Telegram's buttons: numbered choices instead
             language = str(kwargs.get("language") or "en")
-            await self.send_text_message(recipient_id, numbered(text, buttons, language))
+            await self.send_text_message(recipient_id, numbered(text, buttons, language, start))
             return
         payload = {"chat_id": self._chat_id, "text": text, "reply_markup": keyboard}
         self.sent += 1

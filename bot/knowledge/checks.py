@@ -2,7 +2,8 @@
 
 Errors: ids used twice, references to places that do not exist, coordinates far from the
 municipality, an unknown holiday region. Warnings: answers not yet translated into every
-supported language, answers not reviewed for more than a year.
+supported language, answers not reviewed for more than a year, glossary conflicts, long
+sentences and answers (plain.py), names missing in a language.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Sequence
 from bot.geo import haversine_km
 from bot.knowledge.glossary import conflicts
 from bot.knowledge.glossary import message as glossary_message
+from bot.knowledge import plain
 from bot.knowledge.holidays import known_subdivisions, subdivision_by_name, subdivision_names
 from bot.knowledge.problems import Problem, field_name
 from bot.knowledge.schema import Municipality
@@ -168,6 +170,13 @@ def _glossary(municipality: Municipality, report: _Reporter) -> None:
             report.add(loc, glossary_message(term, word), "warning")
 
 
+def _plain_language(municipality: Municipality, report: _Reporter) -> None:
+    for index, faq in enumerate(municipality.faqs):
+        for code, text in faq.answer.items():
+            for message in plain.messages(text, plain.MAX_ANSWER_WORDS):
+                report.add(("faqs", index, "answer", code), message, "warning")
+
+
 def _names(municipality: Municipality, report: _Reporter) -> None:
     """Names newcomers see: the municipality's and the office's in every language (else
     "talk to a person" shows an English office name to an Arabic reader); a service's at
@@ -218,6 +227,7 @@ def check(path: Path, root: Any, municipality: Municipality, today: date) -> lis
     _translations(municipality, report)
     _translation_freshness(municipality, report)
     _glossary(municipality, report)
+    _plain_language(municipality, report)
     _names(municipality, report)
     _reviews(municipality, report, today)
     return report.problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base: Any = declarative_base()
@@ -70,3 +70,18 @@ class UnansweredRow(Base):
     reason = Column(String(32), nullable=False)
     intents = Column(String(255), nullable=False)  # the likeliest first, comma-separated
     text = Column(Text, nullable=False)
+
+
+class FeedbackRow(Base):
+    """One "Did this help?" answer: which FAQ or service, in which language, yes or no, and
+    the day. No sender id and no time of day (bot/staff/feedback.py)."""
+
+    __tablename__ = "answer_feedback"
+
+    pk = Column(Integer, primary_key=True, autoincrement=True)
+    municipality_id = Column(String(64), nullable=False, index=True)
+    day = Column(Date, nullable=False, index=True)
+    language = Column(String(8), nullable=False)
+    kind = Column(String(8), nullable=False)  # faq or service
+    subject = Column(String(64), nullable=False)  # the FAQ's or the service's id
+    helpful = Column(Boolean, nullable=False)

@@ -236,7 +236,7 @@ async def test_a_weakly_matched_question_is_answered_and_kept(
         slots={"language": "en", "municipality": "kranj"},
     )
     await _faq(kb).run(dispatcher, uncovered, {})
-    assert dispatcher.messages[-1]["response"] in {"utter_faq_more", "utter_faq_source"}
+    assert "utter_faq_source" in [m["response"] for m in dispatcher.messages]
     assert [(r.text, r.reason) for r in rows(kb.engine, "kranj")] == [
         ("can I bring my dog along", "weak_match")
     ]

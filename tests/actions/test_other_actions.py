@@ -33,7 +33,12 @@ async def test_find_service_lists_nearest_of_topic(kb, dispatcher, tracker_facto
     )
     events = await ActionFindService(lambda: kb).run(dispatcher, tracker, {})
     responses = [m["response"] for m in dispatcher.messages]
-    assert responses == ["utter_service_intro", "utter_service_item", "utter_service_item"]
+    assert responses == [
+        "utter_service_intro",
+        "utter_service_item",
+        "utter_service_item",
+        "utter_feedback_ask",
+    ]
     # the library language café is closer to the centre than the people's university
     assert dispatcher.messages[1]["name"] == "Language café at the city library"
     assert "openstreetmap.org" in dispatcher.messages[1]["map_link"]

@@ -17,6 +17,7 @@ async def test_notice_carries_the_retention_days(
     assert await ActionPrivacyNotice().run(dispatcher, tracker, {}) == []
     assert dispatcher.messages[0]["response"] == "utter_privacy"
     assert dispatcher.messages[0]["retention_days"] == days
-    # unanswered questions kept for staff: said in a bubble of its own, same retention
-    assert dispatcher.messages[1]["response"] == "utter_privacy_questions"
-    assert dispatcher.messages[1]["retention_days"] == days
+    # short bubbles (bot/knowledge/plain.py): the location, then what is kept for staff
+    assert dispatcher.messages[1]["response"] == "utter_privacy_location"
+    assert dispatcher.messages[2]["response"] == "utter_privacy_questions"
+    assert dispatcher.messages[2]["retention_days"] == days

@@ -243,7 +243,8 @@ def test_privacy_notice_in_the_users_language(rasa_url: str, code: str, question
     expected = load_catalog(code)["responses"]["utter_privacy"][0]["text"]
     assert replies[0]["language"] == code
     assert replies[0]["text"] == expected.replace("{retention_days}", "30")
-    handoff = load_catalog(code)["responses"]["utter_privacy"][0]["buttons"][0]
-    assert [b["title"] for b in replies[0]["buttons"]] == [handoff]
+    location = load_catalog(code)["responses"]["utter_privacy_location"][0]
+    assert replies[1]["text"] == location["text"]
+    assert [b["title"] for b in replies[1]["buttons"]] == location["buttons"]
     questions = load_catalog(code)["responses"]["utter_privacy_questions"][0]["text"]
-    assert replies[1]["text"] == questions.replace("{retention_days}", "30")
+    assert replies[2]["text"] == questions.replace("{retention_days}", "30")

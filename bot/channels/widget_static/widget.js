@@ -85,7 +85,12 @@
     withLinks(bubble, item.text);
     ui.log.appendChild(bubble);
     if (item.buttons && item.buttons.length && item.live) {
-      var row = el("div", { "class": "wc-buttons", role: "group" });
+      // "Did this help?" gets two small buttons beside its question
+      var rating = item.buttons.every(function (button) {
+        return String(button.payload).indexOf("/feedback") === 0;
+      });
+      var row = el("div", { "class": rating ? "wc-buttons wc-rating" : "wc-buttons",
+                            role: "group" });
       item.buttons.forEach(function (button) {
         var b = el("button", { type: "button", "class": "wc-choice" }, button.title);
         b.addEventListener("click", function () {

@@ -55,3 +55,23 @@ async def test_resolve_choice_from_the_tracker_store() -> None:
     assert await resolve_choice("3", "s", agent) == "3"  # no third choice
     assert await resolve_choice("Arbeit", "s", agent) == "Arbeit"
     assert await resolve_choice("2", "s", None) == "2"
+
+
+def test_numbers_run_on_across_the_messages_of_one_turn() -> None:
+    """After a FAQ's "more questions" (1-2), "Did this help?" offers 3 and 4: "2" still
+    picks the second question and "4" the thumbs down."""
+    rating = [
+        {"title": "👍", "payload": '/feedback{"helpful":"yes"}'},
+        {"title": "👎", "payload": '/feedback{"helpful":"no"}'},
+    ]
+    assert numbered("Hat das geholfen?", rating, "de", start=3).splitlines()[1:3] == [
+        "3. 👍",
+        "4. 👎",
+    ]
+    turn = [
+        UserUttered("Wohnung"),
+        BotUttered("Antwort"),
+        BotUttered("Mehr?", {"buttons": BUTTONS}),
+        BotUttered("Hat das geholfen?", {"buttons": rating}),
+    ]
+    assert last_buttons(turn) == BUTTONS + rating
