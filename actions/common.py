@@ -168,6 +168,8 @@ class KnowledgeAction(Action, ABC):
         )
         if not municipality_id or not text.strip() or text.startswith("/"):
             return
+        if metadata_of(tracker).get("staff_preview"):  # the staff page's preview
+            return
         ranking = latest.get("intent_ranking") or []
         intents = [str(e.get("name")) for e in ranking if e.get("name") != "nlu_fallback"][:3]
         try:

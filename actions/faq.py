@@ -81,7 +81,8 @@ class ActionAnswerFaq(MunicipalityAction):
                 response="utter_faq_more",
                 buttons=faq_buttons(others, language, municipality.languages),
             )
-        return [SlotSet("topic", topic), *ask_feedback(dispatcher, tracker, language, "faq", faq.id)]
+        asked = ask_feedback(dispatcher, tracker, language, "faq", faq.id)
+        return [SlotSet("topic", topic), *asked]
 
 
 def utter_source(

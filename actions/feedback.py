@@ -1,4 +1,4 @@
-""""Did this help? 👍 👎" after FAQ and service answers, and action_feedback, which counts
+""" "Did this help? 👍 👎" after FAQ and service answers, and action_feedback, which counts
 the answer (bot/staff/feedback.py).
 
 The question comes after the answer as a message of its own with two buttons, so it never

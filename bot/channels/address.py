@@ -160,6 +160,10 @@ class AddressLimit:
         """The same for a Sanic request (REST)."""
         return self.allow(request_address(request, self.trusted))
 
+    def exhausted_request(self, request: Request) -> bool:
+        """Whether the request's address has used up its window (counts nothing)."""
+        return self.limiter.exhausted(limit_key(request_address(request, self.trusted)))
+
     def allow_socket(self, environ: Optional[Mapping[str, Any]]) -> bool:
         """The same for a socket.io connection's environ (`sio.get_environ(sid)`)."""
         return self.allow(socket_address(environ, self.trusted))

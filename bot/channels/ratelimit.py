@@ -98,6 +98,12 @@ class RateLimiter:
                 return allowed
         return self._allow_local(key)
 
+    def exhausted(self, key: str) -> bool:
+        """Whether the key has used up its window in this process (counts nothing)."""
+        seen = self._seen.get(key)
+        now = self._clock()
+        return seen is not None and sum(now - t < self.window for t in seen) >= self.limit
+
     def _allow_shared(self, shared: Any, key: str) -> bool:
         """The same sliding window in a Redis sorted set of accept times, one per key."""
         name = self.prefix + key

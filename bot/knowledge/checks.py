@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from bot.geo import haversine_km
+from bot.knowledge import plain
 from bot.knowledge.glossary import conflicts
 from bot.knowledge.glossary import message as glossary_message
-from bot.knowledge import plain
 from bot.knowledge.holidays import known_subdivisions, subdivision_by_name, subdivision_names
 from bot.knowledge.problems import Problem, field_name
 from bot.knowledge.schema import Municipality

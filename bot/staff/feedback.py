@@ -2,9 +2,10 @@
 
 The buttons carry a short token of what was answered (`token`): Telegram allows 64 bytes of
 button data, and a FAQ or service id may be 64 characters long. The action finds the FAQ or
-service again among the municipality's (`kind_of`, `subject_of`). A record holds the municipality, the
-kind and id of the answer, the language, yes or no, and the day: no sender id and no time of
-day. Records are purged with the unanswered questions after the privacy retention.
+service again among the municipality's (`kind_of`, `subject_of`). A record holds the
+municipality, the kind and id of the answer, the language, yes or no, and the day: no
+sender id and no time of day. Records are purged with the unanswered questions after the
+privacy retention.
 """
 
 from __future__ import annotations

@@ -43,7 +43,9 @@ async def test_thumbs_down_is_counted_and_offers_a_person(
         {"entity": "answer", "value": token("faq", faq.id)},
     ]
     tracker = tracker_factory(
-        "/feedback", "feedback", slots={"language": "uk", "municipality": "kranj"},
+        "/feedback",
+        "feedback",
+        slots={"language": "uk", "municipality": "kranj"},
         entities=entities,
     )
     await ActionFeedback(repository_factory=lambda: kb).run(dispatcher, tracker, {})
@@ -56,7 +58,9 @@ async def test_thumbs_down_is_counted_and_offers_a_person(
 async def test_unknown_answer_is_thanked_but_not_counted(kb, dispatcher, tracker_factory) -> None:
     entities = [{"entity": "helpful", "value": "yes"}, {"entity": "answer", "value": "f00"}]
     tracker = tracker_factory(
-        "/feedback", "feedback", slots={"language": "de", "municipality": "kranj"},
+        "/feedback",
+        "feedback",
+        slots={"language": "de", "municipality": "kranj"},
         entities=entities,
     )
     await ActionFeedback(repository_factory=lambda: kb).run(dispatcher, tracker, {})

@@ -52,6 +52,13 @@ def stored_events(servers_dir: Path, sender: str) -> list[str]:
 RATE_LIMIT = 25  # messages per sender per minute in the e2e servers
 ADDRESS_RATE_LIMIT = 1_000_000  # every e2e request comes from 127.0.0.1
 
+# The staff page's tokens (bot/staff/access.py)
+STAFF_TOKENS = {
+    "STAFF_TOKEN_KRANJ": "kranj-staff-token-0123456789",
+    "STAFF_TOKEN_BOLZANO": "bolzano-staff-token-0123456789",
+    "STAFF_ADMIN_TOKEN": "admin-staff-token-0123456789",
+}
+
 TELEGRAM_BOTS = {
     "kranj": ("111:kranj-token", "kranj-secret"),
     "bolzano": ("222:bolzano-token", "bolzano-secret"),
@@ -80,7 +87,9 @@ def rasa_command(work: Path, port: int, actions_port: int) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def rasa_url(servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi) -> Iterator[str]:
+def rasa_url(
+    servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi, knowledge_dir: Path
+) -> Iterator[str]:
     work = servers_dir
     telegram = {"TELEGRAM_API_URL": fake_telegram.url, "TELEGRAM_MUNICIPALITIES": "kranj,bolzano"}
     for municipality, (token, secret) in TELEGRAM_BOTS.items():
@@ -93,6 +102,11 @@ def rasa_url(servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
         "ADDRESS_RATE_LIMIT_PER_MINUTE": str(ADDRESS_RATE_LIMIT),
+        **STAFF_TOKENS,
+        "STAFF_KNOWLEDGE_DIR": str(knowledge_dir),
+        # the tests are the proxy: X-Forwarded-For names the client (the staff page's
+        # wrong-token limit is tested from made-up addresses, not from 127.0.0.1)
+        "TRUSTED_PROXIES": "127.0.0.1",
     }
     with embedded_servers(work, model_path(), env, (RASA_PORT, ACTIONS_PORT)):
         yield f"http://localhost:{RASA_PORT}"
