@@ -80,10 +80,29 @@ def check(code: str) -> list[str]:
             problems.append(f"catalog: phrases.{key} missing")
         elif set(re.findall(r"{(\w+)}", template)) != set(re.findall(r"{(\w+)}", phrases[key])):
             problems.append(f"catalog: phrases.{key}: placeholders differ from en.yml")
+    problems += _staff_wording(code)
     names = catalog.get("language_names", {})
     for other in supported_codes():
         if not names.get(other):
             problems.append(f"catalog: language_names.{other} missing")
+    return problems
+
+
+def _staff_wording(code: str) -> list[str]:
+    """The staff page's wording (bot/locales/staff/<code>.yml): every key of en.yml, with
+    the same placeholders."""
+    folder = ROOT / "bot/locales/staff"
+    path = folder / f"{code}.yml"
+    if not path.exists():
+        return [f"staff page: {path.relative_to(ROOT)} missing"]
+    reference = yaml.safe_load((folder / "en.yml").read_text(encoding="utf-8"))["staff"]
+    found = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("staff") or {}
+    problems = []
+    for key, template in reference.items():
+        if key not in found:
+            problems.append(f"staff page: {key} missing")
+        elif set(re.findall(r"{(\w+)}", template)) != set(re.findall(r"{(\w+)}", found[key])):
+            problems.append(f"staff page: {key}: placeholders differ from en.yml")
     return problems
 
 

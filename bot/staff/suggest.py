@@ -25,7 +25,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from bot import PROJECT_DIR
 from bot.answers.faq import INTENT_TOPICS, best_faq_scored
-from bot.knowledge.schema import Faq, Municipality
+from bot.knowledge.schema import TOPICS, Faq, Municipality
 from bot.knowledge.yamlfile import compose, value_node
 from bot.staff.unanswered import Group
 
@@ -126,8 +126,10 @@ def _key_column(mapping: Optional[Node]) -> int:
 
 
 def _new_faq(
-    tree: Optional[Node], topic: str, language: str, question: str, today: str
+    tree: Optional[Node], topic: Optional[str], language: str, question: str, today: str
 ) -> tuple[Optional[int], bool, tuple[str, ...]]:
+    """A new FAQ after the last one; without a likely topic, the topic line lists the
+    choices (validate refuses it until one is chosen)."""
     faqs = value_node(tree, ("faqs",))
     dash, line = 0, None
     if isinstance(faqs, SequenceNode) and faqs.value:
@@ -139,8 +141,8 @@ def _new_faq(
         line,
         False,
         (
-            f"{' ' * dash}- id: {topic.replace('_', '-')}-new",
-            f"{pad}topic: {topic}",
+            f"{' ' * dash}- id: {(topic or 'new').replace('_', '-')}-new",
+            f"{pad}topic: {topic}" if topic else f"{pad}topic:   # one of: {', '.join(TOPICS)}",
             f"{pad}questions:",
             f"{pad}  {language}: [{_quoted(question)}]",
             f"{pad}answer:",
@@ -180,7 +182,7 @@ def suggestions(
             kind, place = "question", f"faqs → {faq.id} → questions → {language}"
         else:
             line, replace, lines = _new_faq(
-                tree, topic or "housing", language, group.example, str(today or date.today())
+                tree, topic, language, group.example, str(today or date.today())
             )
             kind, place = "new_faq", "faqs"
         found.append(

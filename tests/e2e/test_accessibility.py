@@ -63,12 +63,36 @@ def sign_in(page: Page, token: str) -> None:
     page.wait_for_selector("#unanswered")
 
 
-def test_staff_page_signs_in_and_passes_axe(staff_page: Page, axe_source: str) -> None:
+def newcomers_write(rasa_url: str) -> None:
+    """Questions the bot cannot answer well and a 👎, so the page has all its tables."""
+    import uuid
+
+    from tests.e2e.test_rest import say as say_rest
+
+    for text in (
+        "Wie wird das Wetter am Wochenende? Tel. 04 2373100",
+        "wie wird das wetter morgen",
+        "Is there a flat with a garden for rent for a family with three cats",
+    ):
+        say_rest(rasa_url, uuid.uuid4().hex, text, municipality="kranj")
+    sender = uuid.uuid4().hex
+    replies = say_rest(rasa_url, sender, "Wie finde ich eine Wohnung?", municipality="kranj")
+    rating = [r for r in replies if r.get("buttons") and "/feedback" in r["buttons"][0]["payload"]]
+    say_rest(rasa_url, sender, rating[0]["buttons"][1]["payload"], municipality="kranj")
+
+
+def test_staff_page_signs_in_and_passes_axe(
+    staff_page: Page, axe_source: str, rasa_url: str
+) -> None:
+    newcomers_write(rasa_url)
     assert staff_page.locator("#token").count() == 1
     assert violations(staff_page, axe_source) == []  # the sign-in page
     staff_page.screenshot(path=str(ARTIFACTS / "staff-sign-in.png"))
     sign_in(staff_page, STAFF_TOKENS["STAFF_TOKEN_KRANJ"])
     assert staff_page.get_attribute("html", "lang") == "de"
+    assert staff_page.locator("#unanswered tbody tr").count() >= 1
+    assert staff_page.locator("#feedback tbody tr").count() >= 1
+    assert staff_page.locator(".suggestions li").count() >= 1
     assert violations(staff_page, axe_source) == []
     staff_page.screenshot(path=str(ARTIFACTS / "staff-1280.png"), full_page=True)
     staff_page.set_viewport_size(PHONE)

@@ -62,6 +62,7 @@ def _lay_out(root: Path) -> None:
         languages.write("".join(f"  {line}\n" for line in entry.splitlines() if line.strip()))
     shutil.copy(FIXTURES / "hr.yml", locales / "hr.yml")
     shutil.copy(FIXTURES / "categories-hr.yml", locales / "categories" / "hr.yml")
+    shutil.copy(FIXTURES / "staff-hr.yml", locales / "staff" / "hr.yml")
     shutil.copy(FIXTURES / "nlu-hr.yml", root / "data" / "nlu" / "hr.yml")
     shutil.copy(FIXTURES / "heldout-hr.yml", root / "tests" / "data" / "nlu" / "hr.yml")
     # ... and how the other languages name Croatian, in their catalogs
