@@ -145,3 +145,46 @@ def test_privacy_command_shows_the_notice(rasa_url: str, fake_telegram: FakeBotA
     notice = load_catalog("fa")["responses"]["utter_privacy"][0]["text"]
     sent = replies(fake_telegram, "kranj", chat)
     assert sent and sent[0]["text"] == notice.replace("{retention_days}", "30")
+
+
+def test_did_this_help_comes_as_inline_buttons_and_counts(
+    rasa_url: str, fake_telegram: FakeBotApi
+) -> None:
+    chat = next(_chat_ids)
+    assert (
+        post_update(rasa_url, "kranj", text_update(chat, "Nasıl ev bulabilirim?", "tr")).status_code
+        == 200
+    )
+    deadline = time.monotonic() + 15
+    asked: list[dict[str, Any]] = []
+    while time.monotonic() < deadline and not asked:
+        asked = [
+            m
+            for m in replies(fake_telegram, "kranj", chat)
+            if "/feedback" in str(m.get("reply_markup"))
+        ]
+        time.sleep(0.2)
+    assert asked, replies(fake_telegram, "kranj", chat)
+    thumbs = [row[0] for row in asked[0]["reply_markup"]["inline_keyboard"]]
+    assert [b["text"] for b in thumbs] == [
+        load_catalog("tr")["phrases"]["feedback_yes"],
+        load_catalog("tr")["phrases"]["feedback_no"],
+    ]
+    assert all(len(b["callback_data"].encode("utf-8")) <= 64 for b in thumbs)
+    update = {
+        "callback_query": {
+            "id": "cb-feedback",
+            "from": {"id": chat, "is_bot": False, "first_name": "A", "language_code": "tr"},
+            "message": {"message_id": 3, "chat": {"id": chat, "type": "private"}, "date": 0},
+            "chat_instance": "x",
+            "data": thumbs[0]["callback_data"],
+        }
+    }
+    assert post_update(rasa_url, "kranj", update).status_code == 200
+    thanks = load_catalog("tr")["responses"]["utter_feedback_thanks"][0]["text"]
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if any(m["text"] == thanks for m in replies(fake_telegram, "kranj", chat)):
+            break
+        time.sleep(0.2)
+    assert any(m["text"] == thanks for m in replies(fake_telegram, "kranj", chat))
