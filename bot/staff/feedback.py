@@ -11,19 +11,16 @@ privacy retention.
 from __future__ import annotations
 
 import hashlib
-import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Iterable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.knowledge.models import FeedbackRow
-
-logger = logging.getLogger(__name__)
+from bot.staff import records
 
 KINDS = {"f": "faq", "s": "service"}
 
@@ -62,11 +59,7 @@ def record(
         subject=subject,
         helpful=helpful,
     )
-    try:
-        with Session(engine) as session, session.begin():
-            session.add(row)
-    except SQLAlchemyError as error:
-        logger.warning("Feedback could not be recorded: %s", type(error).__name__)
+    records.keep(engine, row, "Feedback")
 
 
 @dataclass
@@ -114,7 +107,4 @@ def tallies(engine: Engine, municipality_id: str) -> list[Tally]:
 
 def purge(engine: Engine, older_than_days: int, today: date | None = None) -> int:
     """Delete the records older than the retention; how many went."""
-    cutoff = (today or date.today()) - timedelta(days=older_than_days)
-    with Session(engine) as session, session.begin():
-        result = session.execute(delete(FeedbackRow).where(FeedbackRow.day < cutoff))
-    return int(result.rowcount or 0)
+    return records.purge(engine, FeedbackRow, older_than_days, today)

@@ -14,23 +14,20 @@ languages, the most frequent first.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Iterable, Sequence
 
 import numpy as np
 from sklearn.feature_extraction.text import HashingVectorizer
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.knowledge.models import UnansweredRow
+from bot.staff import records
 from bot.staff.scrub import scrub
 from bot.text import normalise
-
-logger = logging.getLogger(__name__)
 
 REASONS = ("not_understood", "out_of_scope", "nothing_found", "weak_match")
 SIMILAR = 0.5  # cosine of character 2-4-grams for two questions to share a group
@@ -74,11 +71,7 @@ def record(
         intents=",".join(intents)[:255],
         text=kept,
     )
-    try:
-        with Session(engine) as session, session.begin():
-            session.add(row)
-    except SQLAlchemyError as error:
-        logger.warning("An unanswered question could not be recorded: %s", type(error).__name__)
+    records.keep(engine, row, "An unanswered question")
 
 
 def rows(engine: Engine, municipality_id: str, since: date | None = None) -> list[UnansweredRow]:
@@ -126,7 +119,4 @@ def groups(records: Iterable[UnansweredRow], similar: float = SIMILAR) -> list[G
 
 def purge(engine: Engine, older_than_days: int, today: date | None = None) -> int:
     """Delete the records older than the retention; how many went."""
-    cutoff = (today or date.today()) - timedelta(days=older_than_days)
-    with Session(engine) as session, session.begin():
-        result = session.execute(delete(UnansweredRow).where(UnansweredRow.day < cutoff))
-    return int(result.rowcount or 0)
+    return records.purge(engine, UnansweredRow, older_than_days, today)

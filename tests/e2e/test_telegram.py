@@ -47,6 +47,20 @@ def text_update(chat_id: int, text: str, language_code: str) -> dict[str, Any]:
     }
 
 
+def callback_update(chat_id: int, data: str, language_code: str, query_id: str) -> dict[str, Any]:
+    """A pressed inline button."""
+    user = {"id": chat_id, "is_bot": False, "first_name": "A", "language_code": language_code}
+    return {
+        "callback_query": {
+            "id": query_id,
+            "from": user,
+            "message": {"message_id": 2, "chat": {"id": chat_id, "type": "private"}, "date": 0},
+            "chat_instance": "x",
+            "data": data,
+        }
+    }
+
+
 def replies(api: FakeBotApi, municipality: str, chat_id: int) -> list[dict[str, Any]]:
     token = TELEGRAM_BOTS[municipality][0]
     deadline = time.monotonic() + 10
@@ -100,15 +114,7 @@ def test_location_gives_the_nearest_services_from_there(
 
 def test_callback_query_is_answered_and_followed(rasa_url: str, fake_telegram: FakeBotApi) -> None:
     chat = next(_chat_ids)
-    update = {
-        "callback_query": {
-            "id": "cb-1",
-            "from": {"id": chat, "is_bot": False, "first_name": "A", "language_code": "it"},
-            "message": {"message_id": 2, "chat": {"id": chat, "type": "private"}, "date": 0},
-            "chat_instance": "x",
-            "data": "/human_handoff",
-        }
-    }
+    update = callback_update(chat, "/human_handoff", "it", "cb-1")
     assert post_update(rasa_url, "bolzano", update).status_code == 200
     sent = replies(fake_telegram, "bolzano", chat)
     token = TELEGRAM_BOTS["bolzano"][0]
@@ -171,15 +177,7 @@ def test_did_this_help_comes_as_inline_buttons_and_counts(
         load_catalog("tr")["phrases"]["feedback_no"],
     ]
     assert all(len(b["callback_data"].encode("utf-8")) <= 64 for b in thumbs)
-    update = {
-        "callback_query": {
-            "id": "cb-feedback",
-            "from": {"id": chat, "is_bot": False, "first_name": "A", "language_code": "tr"},
-            "message": {"message_id": 3, "chat": {"id": chat, "type": "private"}, "date": 0},
-            "chat_instance": "x",
-            "data": thumbs[0]["callback_data"],
-        }
-    }
+    update = callback_update(chat, thumbs[0]["callback_data"], "tr", "cb-feedback")
     assert post_update(rasa_url, "kranj", update).status_code == 200
     thanks = load_catalog("tr")["responses"]["utter_feedback_thanks"][0]["text"]
     deadline = time.monotonic() + 15
