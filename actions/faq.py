@@ -11,9 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import MunicipalityAction, municipality_name, request_message
 from actions.feedback import ask_feedback
+from actions.services import ActionFindService
 from bot.answers import formatting
 from bot.answers.categories import topic_of
 from bot.answers.faq import INTENT_TOPICS, best_faq_scored, weakly_matched
+from bot.answers.filters import describes_a_service
 from bot.answers.localise import localise
 from bot.knowledge.schema import Faq, Municipality
 from bot.language.registry import settings
@@ -51,6 +53,11 @@ class ActionAnswerFaq(MunicipalityAction):
             return []
         faqs = self.repository.faqs(municipality.id, topic)
         chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
+        if chosen_id is None and describes_a_service(
+            request_message(tracker).get("text") or "", language
+        ):  # "a free German course in the evening": the places, not the information
+            finder = ActionFindService(lambda: self.repository)
+            return finder.answer(dispatcher, tracker, language, municipality)
         faq = next((f for f in faqs if f.id == chosen_id), None)
         if faq is None:
             text = request_message(tracker).get("text") or ""

@@ -70,4 +70,4 @@ class ActionFeedback(KnowledgeAction):
     def _ids(self, municipality_id: str, kind: str) -> List[str]:
         if kind == "faq":
             return [faq.id for faq in self.repository.faqs(municipality_id)]
-        return [s.id for s in self.repository.service_index(municipality_id).services]
+        return [s.id for s in self.repository.services(municipality_id)]

@@ -1,4 +1,5 @@
-"""action_find_service: the nearest matching services, measured from where the user is."""
+"""action_find_service: the nearest matching services, measured from where the user is; the
+answer is built by bot/answers/service_answer.py, the action utters it."""
 
 from __future__ import annotations
 
@@ -18,14 +19,12 @@ from actions.common import (
 )
 from actions.feedback import ask_feedback
 from actions.handoff import utter_contact
-from bot.answers import formatting
 from bot.answers.categories import category_in_text
 from bot.answers.faq import likely_topic
+from bot.answers.filters import filters_in_text
 from bot.answers.localise import localise_name
 from bot.answers.location import Origin, resolve_origin
-from bot.answers.opening import opening_status
-from bot.answers.services import Nearby, osm_link
-from bot.knowledge.holidays import is_public_holiday
+from bot.answers.service_answer import Request, find_services
 from bot.knowledge.schema import CATEGORIES, Municipality
 from bot.locales.catalog import phrase
 
@@ -88,53 +87,24 @@ class ActionFindService(MunicipalityAction):
             return []
         text = request_message(tracker).get("text") or ""
         origin = resolve_origin(text, metadata_of(tracker), municipality)
-        index = self.repository.service_index(municipality.id)
-        found = index.nearest_for(category, origin.lat, origin.lon, language)
-        if found:
-            dispatcher.utter_message(
-                response="utter_service_intro",
-                municipality_name=municipality_name(municipality, language),
-                origin=self._origin_name(origin, municipality, language),
-            )
-            for item in found:
-                self._utter_item(dispatcher, item, municipality, language)
-            # rated as the answer's first (nearest) service
-            asked = ask_feedback(dispatcher, tracker, language, "service", found[0].service.id)
-            return [SlotSet("topic", category), *asked]
-        self._elsewhere(dispatcher, tracker, category, origin, municipality, language)
-        return [SlotSet("topic", category)]
-
-    def _elsewhere(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        category: str,
-        origin: Origin,
-        municipality: Municipality,
-        language: str,
-    ) -> None:
-        """Nothing here: the nearest in a neighbouring municipality, else the office."""
-        best: Optional[tuple[Nearby, Municipality]] = None
-        for town in self.repository.municipalities():
-            if town.id == municipality.id:
-                continue
-            index = self.repository.service_index(town.id)
-            for item in index.nearest(category, origin.lat, origin.lon, limit=1):
-                if best is None or item.distance_km < best[0].distance_km:
-                    best = (item, town)
+        request = Request(
+            category,
+            origin,
+            language,
+            filters_in_text(text, language),
+            self._origin_name(origin, municipality, language),
+        )
         here = municipality_name(municipality, language)
-        if best is None:
-            dispatcher.utter_message(response="utter_service_none", municipality_name=here)
+        found = find_services(self.repository, municipality, request, self._clock(), here)
+        for utterance in found.utterances:
+            dispatcher.utter_message(response=utterance.response, **utterance.values)
+        events: List[Dict[str, Any]] = [SlotSet("topic", category)]
+        if found.found_nothing:
             self.note_unanswered(tracker, language, "nothing_found")
             utter_contact(dispatcher, municipality, language)
-            return
-        item, town = best
-        dispatcher.utter_message(
-            response="utter_service_elsewhere",
-            municipality_name=here,
-            other_municipality=municipality_name(town, language),
-        )
-        self._utter_item(dispatcher, item, town, language)
+        elif found.shown:  # rated as the answer's first (nearest) service
+            events += ask_feedback(dispatcher, tracker, language, "service", found.shown[0].id)
+        return events
 
     @staticmethod
     def _origin_name(origin: Origin, municipality: Municipality, language: str) -> str:
@@ -144,36 +114,3 @@ class ActionFindService(MunicipalityAction):
             return localise_name(origin.place.name, language, municipality.languages)
         name = municipality_name(municipality, language)
         return phrase(language, "origin_centre", municipality_name=name)
-
-    def _utter_item(
-        self,
-        dispatcher: CollectingDispatcher,
-        item: Nearby,
-        municipality: Municipality,
-        language: str,
-    ) -> None:
-        service = item.service
-
-        def holiday(day: Any) -> bool:
-            return is_public_holiday(
-                day, municipality.country, municipality.holiday_subdivision, municipality.holidays
-            )
-
-        status = opening_status(
-            service.opening_hours, self._clock(), municipality.timezone, holiday
-        )
-        hours = formatting.opening(status, language)
-        weekly = formatting.weekly_hours(service.opening_hours, language)
-        speakers = formatting.language_names(service.languages)
-        if language in service.languages:
-            speakers = f"{speakers} ✓ {phrase(language, 'staff_speak_your_language')}"
-        dispatcher.utter_message(
-            response="utter_service_item",
-            name=localise_name(service.name, language, municipality.languages),
-            distance=formatting.distance(item.distance_km, language),
-            address=service.address,
-            opening_hours=f"{hours} ({weekly})" if weekly and status.kind != "always" else hours,
-            languages=speakers,
-            contact=" ".join(filter(None, [service.phone, service.email, service.website])),
-            map_link=osm_link(service.lat, service.lon),
-        )

@@ -8,6 +8,7 @@ from typing import Iterable
 from babel.dates import format_date, format_time, get_day_names
 from babel.units import format_unit
 
+from bot.answers.bidi import local_digits
 from bot.answers.opening import OpeningStatus
 from bot.knowledge.hours import Interval, OpeningHoursError, parse
 from bot.language.registry import settings
@@ -19,17 +20,20 @@ LONG_DATE_LOCALES = {"en": "en_GB"}  # "1 September 2026", not "September 1, 202
 def long_date(day: date, language: str) -> str:
     """A date as people of the language write it in full ("1 September 2026",
     "1. September 2026", "1 سبتمبر 2026"); English the European way."""
-    return format_date(day, format="long", locale=LONG_DATE_LOCALES.get(language, language))
+    text = format_date(day, format="long", locale=LONG_DATE_LOCALES.get(language, language))
+    return local_digits(text, language)
 
 
 def distance(km: float, language: str) -> str:
     """'350 m' or '1,2 km', in the user's language."""
     if km < 1:
         metres = int(round(km * 1000, -1))
-        return str(format_unit(metres, "length-meter", locale=language, length="short"))
-    return str(
-        format_unit(km, "length-kilometer", locale=language, length="short", format="#,##0.0")
-    )
+        text = format_unit(metres, "length-meter", locale=language, length="short")
+    else:
+        text = format_unit(
+            km, "length-kilometer", locale=language, length="short", format="#,##0.0"
+        )
+    return local_digits(str(text), language)
 
 
 def language_names(codes: Iterable[str]) -> str:
@@ -69,7 +73,7 @@ def opening(status: OpeningStatus, language: str) -> str:
 
 
 def _time(value: time, language: str) -> str:
-    return str(format_time(value, "HH:mm", locale=language))
+    return local_digits(str(format_time(value, "HH:mm", locale=language)), language)
 
 
 def weekly_hours(text: str | None, language: str) -> str:
@@ -95,7 +99,9 @@ def weekly_hours(text: str | None, language: str) -> str:
         if not intervals:
             continue
         days = names[first] if first == last else f"{names[first]}–{names[last]}"
-        times = ", ".join(f"{_minutes(a)}–{_minutes(b)}" for a, b in intervals)
+        times = local_digits(
+            ", ".join(f"{_minutes(a)}–{_minutes(b)}" for a, b in intervals), language
+        )
         parts.append(f"{days} {times}")
     text_out = " · ".join(parts)
     if hours.holidays == ():

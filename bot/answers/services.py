@@ -1,14 +1,18 @@
-"""Nearest services by great-circle distance."""
+"""Nearest services by great-circle distance, optionally meeting filters ("free",
+"evening"); the index of a municipality is built once per version of its content."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from typing import Any, Sequence
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
+from bot.answers.filters import FILTERS, offers
 from bot.geo import EARTH_RADIUS_KM
+from bot.knowledge.repository import KnowledgeRepository
 from bot.knowledge.schema import Service
 
 
@@ -36,29 +40,50 @@ class ServiceIndex:
             code: np.array([code in s.languages for s in self.services], dtype=bool)
             for code in spoken
         }
+        self._offers = {
+            wanted: np.array([offers(s, wanted) for s in self.services], dtype=bool)
+            for wanted in FILTERS
+        }
 
-    def _ranked(self, category: str, lat: float, lon: float) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of the category's services and their distances (km), unsorted."""
+    def has(self, category: str) -> bool:
+        """Whether any service is of the category."""
+        return category in self._by_category
+
+    def _ranked(
+        self, category: str, lat: float, lon: float, filters: Sequence[str] = ()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the category's services meeting every filter and their distances
+        (km), unsorted."""
         chosen = self._by_category.get(category)
         if chosen is None:
             return np.empty(0, dtype=np.int64), np.empty(0)
+        for wanted in filters:
+            chosen = chosen[self._offers[wanted][chosen]]
         phi, lam = math.radians(lat), math.radians(lon)
         lats = self._lat[chosen]
         d_phi, d_lam = lats - phi, self._lon[chosen] - lam
         a = np.sin(d_phi / 2) ** 2 + math.cos(phi) * np.cos(lats) * np.sin(d_lam / 2) ** 2
         return chosen, 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
-    def nearest(self, category: str, lat: float, lon: float, limit: int = 3) -> list[Nearby]:
-        """The `limit` nearest services in `category`, closest first."""
-        chosen, km = self._ranked(category, lat, lon)
+    def nearest(
+        self, category: str, lat: float, lon: float, limit: int = 3, filters: Sequence[str] = ()
+    ) -> list[Nearby]:
+        """The `limit` nearest services in `category` meeting the filters, closest first."""
+        chosen, km = self._ranked(category, lat, lon, filters)
         return self._nearby(chosen, km, _smallest(km, limit))
 
     def nearest_for(
-        self, category: str, lat: float, lon: float, language: str, limit: int = 3
+        self,
+        category: str,
+        lat: float,
+        lon: float,
+        language: str,
+        limit: int = 3,
+        filters: Sequence[str] = (),
     ) -> list[Nearby]:
-        """The `limit` nearest; if none of them has staff speaking `language`, the nearest
-        one that does is added as well."""
-        chosen, km = self._ranked(category, lat, lon)
+        """The `limit` nearest meeting the filters; if none of them has staff speaking
+        `language`, the nearest one that does is added as well."""
+        chosen, km = self._ranked(category, lat, lon, filters)
         shown = self._nearby(chosen, km, _smallest(km, limit))
         if not shown or any(language in item.service.languages for item in shown):
             return shown
@@ -80,8 +105,33 @@ def _smallest(values: np.ndarray, count: int) -> np.ndarray:
     return part[np.argsort(values[part])]
 
 
+def directions_link(from_lat: float, from_lon: float, to_lat: float, to_lon: float) -> str:
+    """OpenStreetMap's walking directions from one point to another."""
+    route = f"{from_lat:.5f}%2C{from_lon:.5f}%3B{to_lat:.5f}%2C{to_lon:.5f}"
+    return f"https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route={route}"
+
+
 def osm_link(lat: float, lon: float) -> str:
     """An OpenStreetMap link that opens the map at the place."""
     return (
         f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
     )
+
+
+_INDEXES: WeakKeyDictionary[KnowledgeRepository, dict[str, tuple[str | None, ServiceIndex]]] = (
+    WeakKeyDictionary()
+)
+
+
+def service_index(repository: KnowledgeRepository, municipality_id: str) -> ServiceIndex:
+    """The municipality's services ready for lookups, rebuilt when its content hash changes
+    (one entry per municipality, so the cache is bounded by the knowledge base)."""
+    built = _INDEXES.setdefault(repository, {})
+    digest = repository.content_hash(municipality_id)
+    cached = built.get(municipality_id)
+    if cached is None or cached[0] != digest:
+        cached = built[municipality_id] = (
+            digest,
+            ServiceIndex(repository.services(municipality_id)),
+        )
+    return cached[1]

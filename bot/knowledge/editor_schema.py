@@ -11,7 +11,15 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from bot.knowledge.holidays import known_subdivisions, subdivision_names
-from bot.knowledge.schema import CATEGORIES, TOPICS, Municipality
+from bot.knowledge.schema import (
+    ACCESS,
+    AUDIENCES,
+    CATEGORIES,
+    FORMATS,
+    LEVELS,
+    TOPICS,
+    Municipality,
+)
 from bot.language.registry import supported_codes
 
 # Countries whose holiday regions the schema lists (the validator knows every country).
@@ -32,6 +40,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "lat": "Latitude of the centre (north-south, about 44-48 in the Alps).",
         "lon": "Longitude of the centre (east-west, about 5-17 in the Alps).",
         "radius_km": "Places and services must be within this distance of the centre.",
+        "neighbour_km": "When this municipality has nothing of a kind, services of other "
+        "municipalities up to this distance (km) are offered; default 30.",
+        "cross_border": "true to offer services in another country as well; default false.",
         "holiday_subdivision": "Region code for public holidays, e.g. AT 8 (Vorarlberg), "
         "IT BZ (South Tyrol); validate lists the codes of your country with their names.",
         "holidays": "Local closing days on top of the public holidays, e.g. [2026-08-16].",
@@ -84,6 +95,15 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "free": "true if it costs nothing.",
         "cost_note": "What it costs, per language.",
         "notes": "Anything else newcomers should know, per language.",
+        "links": "Web addresses for more information (shown under the service).",
+        "access": "walk_in (just come), appointment (only with an appointment: never shown as "
+        "closed) or both. Left out: taken from opening_hours.",
+        "childcare": "true if children are looked after during the service (e.g. a course).",
+        "wheelchair": "true if it can be reached in a wheelchair, false if not.",
+        "levels": "For courses, the levels taught: A0 (beginners) A1 A2 B1 B2 C1 C2.",
+        "formats": "For courses: evening, weekend, intensive, online. Evening and weekend are "
+        "also read from opening_hours.",
+        "audience": "Who it is for: everyone, women, youth, families. Left out: everyone.",
     },
 }
 
@@ -147,6 +167,10 @@ def editor_schema() -> dict[str, Any]:
     service["id"]["pattern"] = ID_PATTERN
     service["categories"]["items"]["enum"] = list(CATEGORIES)
     service["languages"]["items"]["pattern"] = "^[a-z]{2}$"
+    service["access"]["enum"] = list(ACCESS)
+    service["levels"]["items"]["enum"] = list(LEVELS)
+    service["formats"]["items"]["enum"] = list(FORMATS)
+    service["audience"]["items"]["enum"] = list(AUDIENCES)
     for name in ("name", "cost_note", "notes"):
         _language_map(service[name], codes)
     models["Place"]["properties"]["id"]["pattern"] = ID_PATTERN

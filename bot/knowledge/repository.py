@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.answers.services import ServiceIndex
 from bot.knowledge.models import FaqRow, MunicipalityRow, ServiceRow
 from bot.knowledge.schema import Contact, Faq, Municipality, Place, Service
 
@@ -22,7 +21,7 @@ class _Snapshot:
     digest: str | None
     municipality: Municipality | None = None
     faqs: list[Faq] | None = None
-    index: ServiceIndex | None = None
+    services: list[Service] | None = None
 
 
 class KnowledgeRepository:
@@ -104,18 +103,17 @@ class KnowledgeRepository:
                 snapshot.faqs = [Faq.parse_obj(row.data) for row in rows]
         return [faq for faq in snapshot.faqs if not topic or faq.topic == topic]
 
-    def services(self, municipality_id: str | None = None) -> list[Service]:
-        query = select(ServiceRow)
-        if municipality_id:
-            query = query.where(ServiceRow.municipality_id == municipality_id)
-        with Session(self._engine) as session:
-            return [
-                Service.parse_obj(r.data) for r in session.scalars(query.order_by(ServiceRow.pk))
-            ]
+    def content_hash(self, municipality_id: str) -> str | None:
+        """The hash of the municipality's content as synced (None: not known): what anything
+        built from the content (the answers layer's service index) is keyed by."""
+        return self._snapshot(municipality_id).digest
 
-    def service_index(self, municipality_id: str) -> ServiceIndex:
-        """The municipality's services ready for nearest-first lookups."""
+    def services(self, municipality_id: str) -> list[Service]:
+        """The municipality's services, in file order."""
         snapshot = self._snapshot(municipality_id)
-        if snapshot.index is None:
-            snapshot.index = ServiceIndex(self.services(municipality_id))
-        return snapshot.index
+        if snapshot.services is None:
+            query = select(ServiceRow).where(ServiceRow.municipality_id == municipality_id)
+            with Session(self._engine) as session:
+                rows = session.scalars(query.order_by(ServiceRow.pk))
+                snapshot.services = [Service.parse_obj(r.data) for r in rows]
+        return snapshot.services

@@ -7,7 +7,7 @@ import difflib
 import re
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING, Dict, List, Optional, Union
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -52,6 +52,10 @@ CATEGORIES = (
     "library",
     "welcome_event",
 )
+ACCESS = ("walk_in", "appointment", "both")
+LEVELS = ("A0", "A1", "A2", "B1", "B2", "C1", "C2")
+FORMATS = ("evening", "weekend", "intensive", "online")
+AUDIENCES = ("everyone", "women", "youth", "families")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]{5,}$")
 _URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$")
@@ -114,6 +118,17 @@ def _check_languages(value: Dict[str, object]) -> Dict[str, object]:
 def _suggest(value: str, known: tuple[str, ...]) -> str:
     guess = difflib.get_close_matches(value, known, n=1)
     return f"did you mean '{guess[0]}'?" if guess else f"use one of {', '.join(known)}"
+
+
+def _one_of(known: tuple[str, ...], what: str) -> Callable[[Optional[str]], Optional[str]]:
+    """A validator for a code from a fixed list, with the likely one suggested."""
+
+    def check(value: Optional[str]) -> Optional[str]:
+        if value is not None and value not in known:
+            raise ValueError(f"unknown {what} '{value}'; {_suggest(value, known)}")
+        return value
+
+    return check
 
 
 def _check_phone(value: Optional[str]) -> Optional[str]:
@@ -251,6 +266,13 @@ class Service(Strict):
     free: Optional[bool] = None
     cost_note: Optional[LocalisedLongText] = None
     notes: LocalisedLongText = {}
+    links: List[Link] = Field([], max_items=MAX_LIST)
+    access: Optional[Code] = None
+    childcare: Optional[bool] = None
+    wheelchair: Optional[bool] = None
+    levels: List[Code] = Field([], max_items=len(LEVELS))
+    formats: List[Code] = Field([], max_items=len(FORMATS))
+    audience: List[Code] = Field([], max_items=len(AUDIENCES))
 
     _name_languages = validator("name", allow_reuse=True)(
         lambda v: _check_languages(v) if isinstance(v, dict) else v
@@ -263,6 +285,17 @@ class Service(Strict):
     _website = validator("website", allow_reuse=True)(_check_url)
     _hours = validator("opening_hours", allow_reuse=True)(_check_hours)
     _spoken = validator("languages", each_item=True, allow_reuse=True)(_check_spoken_language)
+    _links = validator("links", each_item=True, allow_reuse=True)(_check_url)
+    _access = validator("access", allow_reuse=True)(_one_of(ACCESS, "access"))
+    _levels = validator("levels", each_item=True, allow_reuse=True)(
+        _one_of(LEVELS, "course level")
+    )
+    _formats = validator("formats", each_item=True, allow_reuse=True)(
+        _one_of(FORMATS, "course format")
+    )
+    _audience = validator("audience", each_item=True, allow_reuse=True)(
+        _one_of(AUDIENCES, "target group")
+    )
 
     @validator("categories", each_item=True)
     def _category(cls, value: str) -> str:
@@ -282,6 +315,8 @@ class Municipality(Strict):
     lat: float = Field(..., ge=-90, le=90)
     lon: float = Field(..., ge=-180, le=180)
     radius_km: float = Field(15.0, gt=0, le=100)
+    neighbour_km: float = Field(30.0, gt=0, le=200)
+    cross_border: bool = False
     holiday_subdivision: Optional[Code] = None
     holidays: List[date] = Field([], max_items=MAX_LIST)
     contact: Contact

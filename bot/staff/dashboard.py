@@ -84,7 +84,7 @@ def overview(
     grouped = groups(newest)
     ratings = feedback.tallies(repository.engine, municipality.id)
     rated = {t.subject for t in ratings if t.kind == "service"}
-    services = repository.service_index(municipality.id).services if rated else []
+    services = repository.services(municipality.id) if rated else []
     return Overview(
         municipality=municipality,
         unanswered_total=total,

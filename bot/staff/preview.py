@@ -21,6 +21,7 @@ from rasa.core.tracker_store import InMemoryTrackerStore
 
 from bot.answers.faq import INTENT_TOPICS, best_faq_scored
 from bot.answers.localise import localise, localise_name
+from bot.answers.services import service_index
 from bot.channels.rest import LayoutCollectingOutputChannel
 from bot.knowledge.repository import KnowledgeRepository
 from bot.knowledge.schema import CATEGORIES, Municipality
@@ -92,7 +93,7 @@ def _pick(
             found.faq = localise(titles, found.language, official)[0] if titles else faq.id
             found.score = score
     elif found.intent == "find_service" and topic in CATEGORIES:
-        index = repository.service_index(municipality.id)
+        index = service_index(repository, municipality.id)
         nearest = index.nearest_for(str(topic), municipality.lat, municipality.lon, found.language)
         if nearest:
             found.service = localise_name(nearest[0].service.name, found.language, official)

@@ -40,7 +40,10 @@ async def test_find_service_lists_nearest_of_topic(kb, dispatcher, tracker_facto
         "utter_feedback_ask",
     ]
     # the library language café is closer to the centre than the people's university
-    assert dispatcher.messages[1]["name"] == "Language café at the city library"
+    # the name on the door first, the user's beside it
+    assert dispatcher.messages[1]["name"] == (
+        "Jezikovna kavarna v knjižnici (Language café at the city library)"
+    )
     assert "openstreetmap.org" in dispatcher.messages[1]["map_link"]
     assert SlotSet("topic", "language_courses") in events
 

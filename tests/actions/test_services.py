@@ -111,7 +111,8 @@ async def test_service_speaking_the_language_is_added_and_marked(town_kb, tracke
     messages = await _find(town_kb, tracker_factory, "", "language_courses", "ar")
     names = [m["name"] for m in messages[1:]]
     assert len(names) == 4, "three nearest, plus the nearest one whose staff speak Arabic"
-    assert names[-1] == "مدرسة النور للغات"
+    # the name on the door, isolated in the Arabic text, with the Arabic name beside it
+    assert names[-1] == "\u2068Sprachschule Al-Noor\u2069 (مدرسة النور للغات)"
     mark = phrase("ar", "staff_speak_your_language")
     assert mark in messages[-1]["languages"]
     assert all(mark not in m["languages"] for m in messages[1:4])
@@ -122,14 +123,14 @@ async def test_three_nearest_when_one_speaks_the_language(town_kb, tracker_facto
     assert len(messages) == 4  # intro + three
     mark = phrase("en", "staff_speak_your_language")
     marked = [m for m in messages[1:] if mark in m["languages"]]
-    assert {m["name"] for m in marked} == {"Language café", "BFI Testdorf"}
+    assert {m["name"] for m in marked} == {"Sprachcafé (Language café)", "BFI Testdorf"}
 
 
 async def test_no_such_service_here_gives_the_neighbours(town_kb, tracker_factory) -> None:
     messages = await _find(town_kb, tracker_factory, "", "hospital", "en")
     assert messages[0]["response"] == "utter_service_elsewhere"
     assert messages[0]["other_municipality"] == "Nextdoor"
-    assert messages[1]["name"] == "Nextdoor regional hospital"
+    assert messages[1]["name"] == "Landeskrankenhaus Nachbarort (Nextdoor regional hospital)"
     assert messages[1]["opening_hours"] == phrase("en", "opening_always")
 
 

@@ -407,6 +407,27 @@ STAFF_MISTAKES = [
         "holiday_subdivision",
         'did you mean "2" (Kärnten)? use one of: 1 (Burgenland), 2 (Kärnten)',
     ),
+    (
+        "course level B7",
+        "  free: true\n- id: ams",
+        "  levels: [A1, B7]\n  free: true\n- id: ams",
+        "services[0].levels[1]",
+        "unknown course level 'B7'; use one of A0, A1, A2, B1, B2, C1, C2",
+    ),
+    (
+        "unknown course format",
+        "  free: true\n- id: ams",
+        "  formats: [evenings]\n  free: true\n- id: ams",
+        "services[0].formats[0]",
+        "unknown course format 'evenings'; did you mean 'evening'?",
+    ),
+    (
+        "access misspelled",
+        "  free: true\n- id: ams",
+        "  access: walkin\n  free: true\n- id: ams",
+        "services[0].access",
+        "unknown access 'walkin'; did you mean 'walk_in'?",
+    ),
 ]
 
 

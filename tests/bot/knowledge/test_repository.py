@@ -51,7 +51,7 @@ def test_a_sync_shows_at_the_next_call(tmp_path: Path) -> None:
 def _read_an_answer(repository: KnowledgeRepository) -> None:
     repository.municipality("kranj")
     repository.faqs("kranj")
-    repository.service_index("kranj")
+    repository.services("kranj")
     repository.faqs("bolzano")
 
 

@@ -23,7 +23,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import PROJECT_DIR
-from bot.answers import categories, municipality
+from bot.answers import categories, municipality, wordlists
 from bot.knowledge.loader import load_paths
 from bot.language import datacheck, detector, registry, scripts
 from bot.language.component import example_language
@@ -41,8 +41,8 @@ def _clear_caches() -> None:
         registry.settings,
         catalog.load_catalog,
         catalog.language_name_index,
-        categories._entries,
-        categories._latin_entries,
+        wordlists.entries,
+        wordlists.latin_entries,
         municipality._affixes,
         detector._lingua_detector,
     ):
@@ -82,7 +82,6 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         locales = root / "bot" / "locales"
         patch.setattr(registry, "LANGUAGES_FILE", locales / "languages.yml")
         patch.setattr(catalog, "CATALOG_DIR", locales)
-        patch.setattr(categories, "WORDS_DIR", locales / "categories")
         patch.setattr(datacheck, "ROOT", root)
         _clear_caches()
         yield root

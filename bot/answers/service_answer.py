@@ -1,0 +1,275 @@
+"""The whole answer to "where is the nearest …": which services, found how, and every line to
+say about each, in the user's language. The action only utters it (as the FAQ action does).
+
+The search goes, until something is found:
+1. the category asked for in this municipality, meeting the filters the message named; if
+   none meets them all, the fewest filters are dropped and the answer says which;
+2. the broader topic in this municipality (no `doctor`: its `healthcare` services);
+3. the category in another municipality within this one's `neighbour_km` of the starting
+   point, in the same country unless `cross_border` allows;
+4. nothing: the caller offers the integration office."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import combinations
+from typing import Sequence
+
+from babel.lists import format_list
+
+from bot.answers import formatting
+from bot.answers.bidi import isolate
+from bot.answers.categories import topic_of
+from bot.answers.filters import access_of, formats_of
+from bot.answers.localise import localise, localise_name
+from bot.answers.location import Origin
+from bot.answers.opening import opening_status
+from bot.answers.services import Nearby, ServiceIndex, directions_link, osm_link, service_index
+from bot.knowledge.holidays import is_public_holiday
+from bot.knowledge.repository import KnowledgeRepository
+from bot.knowledge.schema import Municipality, Service
+from bot.locales.catalog import phrase
+
+# Where "in the evening" read from the opening hours is worth saying.
+COURSES = frozenset({"language_courses", "language_school", "adult_education", "language_cafe"})
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One message: a response of the domain and the values of its placeholders."""
+
+    response: str
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ServiceAnswer:
+    utterances: list[Utterance] = field(default_factory=list)
+    shown: list[Service] = field(default_factory=list)  # the first is rated ("did this help?")
+    found_nothing: bool = False
+
+
+@dataclass(frozen=True)
+class Request:
+    category: str
+    origin: Origin
+    language: str
+    filters: tuple[str, ...] = ()
+    origin_name: str = ""
+
+
+@dataclass(frozen=True)
+class _Found:
+    items: list[Nearby]
+    kept: tuple[str, ...]
+    dropped: tuple[str, ...]
+
+
+def _search(index: ServiceIndex, category: str, request: Request) -> _Found | None:
+    """The nearest meeting the most filters; None if the category has no service at all."""
+    if not index.has(category):
+        return None
+    origin, wanted = request.origin, request.filters
+    for size in range(len(wanted) + 1):
+        for dropped in combinations(wanted, size):
+            kept = tuple(f for f in wanted if f not in dropped)
+            items = index.nearest_for(
+                category, origin.lat, origin.lon, request.language, filters=kept
+            )
+            if items:
+                return _Found(items, kept, dropped)
+    return None
+
+
+def _filter_list(filters: Sequence[str], language: str) -> str:
+    names = [phrase(language, f"filter_{f}") for f in filters]
+    return str(format_list(names, locale=language))
+
+
+def _intro(found: _Found, request: Request, here: str) -> Utterance:
+    """How the services were found: nearest, with the filters, or with some dropped."""
+    language = request.language
+    values = {"municipality_name": here, "origin": request.origin_name}
+    if found.dropped:
+        values["missing"] = _filter_list(found.dropped, language)
+        if found.kept:
+            values["kept"] = _filter_list(found.kept, language)
+            return Utterance("utter_service_relaxed_partly", values)
+        return Utterance("utter_service_relaxed", values)
+    if found.kept:
+        values["filters"] = _filter_list(found.kept, language)
+        return Utterance("utter_service_filtered", values)
+    return Utterance("utter_service_intro", values)
+
+
+def _neighbour(
+    repository: KnowledgeRepository, municipality: Municipality, request: Request
+) -> tuple[Nearby, Municipality] | None:
+    """The nearest service of the category elsewhere, within reach and allowed borders."""
+    best: tuple[Nearby, Municipality] | None = None
+    origin = request.origin
+    for town in repository.municipalities():
+        if town.id == municipality.id:
+            continue
+        if town.country != municipality.country and not municipality.cross_border:
+            continue
+        index = service_index(repository, town.id)
+        for item in index.nearest(request.category, origin.lat, origin.lon, limit=1):
+            if item.distance_km > municipality.neighbour_km:
+                continue
+            if best is None or item.distance_km < best[0].distance_km:
+                best = (item, town)
+    return best
+
+
+def find_services(
+    repository: KnowledgeRepository,
+    municipality: Municipality,
+    request: Request,
+    now: datetime,
+    municipality_name: str,
+) -> ServiceAnswer:
+    """Search as the module says, and word everything found."""
+    answer = ServiceAnswer()
+    index = service_index(repository, municipality.id)
+    found = _search(index, request.category, request)
+    intro: list[Utterance] = []
+    if found is None:
+        broader = topic_of(request.category)
+        if broader and broader != request.category:
+            found = _search(index, broader, request)
+            if found is not None:
+                intro.append(
+                    Utterance("utter_service_related", {"municipality_name": municipality_name})
+                )
+    if found is not None:
+        plain_intro = not found.kept and not found.dropped
+        if not intro or not plain_intro:
+            intro.append(_intro(found, request, municipality_name))
+        answer.utterances.extend(intro)
+        for item in found.items:
+            answer.utterances.append(_item(item, municipality, request, now))
+        answer.shown = [item.service for item in found.items]
+        return answer
+    elsewhere = _neighbour(repository, municipality, request)
+    if elsewhere is None:
+        answer.utterances.append(
+            Utterance("utter_service_none", {"municipality_name": municipality_name})
+        )
+        answer.found_nothing = True
+        return answer
+    item, town = elsewhere
+    other = localise(town.name, request.language, town.languages)[0]
+    answer.utterances.append(
+        Utterance(
+            "utter_service_elsewhere",
+            {"municipality_name": municipality_name, "other_municipality": other},
+        )
+    )
+    answer.utterances.append(_item(item, town, request, now))
+    answer.shown = [item.service]
+    return answer
+
+
+def display_name(service: Service, language: str, official: Sequence[str]) -> str:
+    """The name on the door (official language), with the user's-language name beside it
+    when there is one and it differs: "Zdravstveni dom Kranj (Health Centre Kranj)"."""
+    door = localise_name(service.name, official[0] if official else language, official)
+    if isinstance(service.name, dict) and language not in official:
+        own = service.name.get(language)
+        if own and own != door:
+            return f"{isolate(door, language)} ({own})"
+    return isolate(door, language)
+
+
+def _hours_line(service: Service, municipality: Municipality, language: str, now: datetime) -> str:
+    def holiday(day: date) -> bool:
+        return is_public_holiday(
+            day, municipality.country, municipality.holiday_subdivision, municipality.holidays
+        )
+
+    weekly = formatting.weekly_hours(service.opening_hours, language)
+    access = access_of(service)
+    if access == "appointment":  # never "closed": one comes when the appointment is
+        text = phrase(language, "service_appointment")
+        return f"{text} ({weekly})" if weekly else text
+    status = opening_status(service.opening_hours, now, municipality.timezone, holiday)
+    text = formatting.opening(status, language)
+    if weekly and status.kind != "always":
+        text = f"{text} ({weekly})"
+    if service.access == "walk_in":
+        text += " " + phrase(language, "service_walk_in")
+    elif service.access == "both" and not status.by_appointment:
+        text += " " + phrase(language, "service_walk_in_or_appointment")
+    return text
+
+
+def details(service: Service, language: str, official: Sequence[str]) -> list[str]:
+    """Cost, childcare, access, levels, formats, target group, notes and links: one line
+    each, only what staff wrote (or the opening hours tell)."""
+    lines = []
+    if service.free is True:
+        lines.append(phrase(language, "service_free"))
+    elif service.free is False or service.cost_note:
+        lines.append(phrase(language, "service_fee"))
+    if service.cost_note:
+        lines.append(localise(service.cost_note, language, official)[0])
+    if service.childcare:
+        lines.append(phrase(language, "service_childcare"))
+    if service.wheelchair is True:
+        lines.append(phrase(language, "service_wheelchair"))
+    elif service.wheelchair is False:
+        lines.append(phrase(language, "service_no_wheelchair"))
+    if service.levels:
+        levels = ", ".join(isolate(level, language) for level in service.levels)
+        lines.append(phrase(language, "service_levels", levels=levels))
+    formats = formats_of(service)
+    if formats and (service.formats or COURSES.intersection(service.categories)):
+        names = [phrase(language, f"format_{f}") for f in formats]
+        lines.append(
+            phrase(language, "service_formats", formats=format_list(names, locale=language))
+        )
+    groups = [g for g in service.audience if g != "everyone"]
+    if groups:
+        names = [phrase(language, f"audience_{g}") for g in groups]
+        lines.append(phrase(language, "service_for", groups=format_list(names, locale=language)))
+    if service.notes:
+        lines.append(localise(service.notes, language, official)[0])
+    if service.links:
+        links = " ".join(isolate(link, language) for link in service.links)
+        lines.append(phrase(language, "service_links", links=links))
+    return lines
+
+
+def _item(item: Nearby, municipality: Municipality, request: Request, now: datetime) -> Utterance:
+    service, language = item.service, request.language
+    official = municipality.languages
+    hours = "\n".join(
+        [_hours_line(service, municipality, language, now), *details(service, language, official)]
+    )
+    speakers = formatting.language_names(service.languages)
+    if language in service.languages:
+        speakers = f"{speakers} ✓ {phrase(language, 'staff_speak_your_language')}"
+    contact = " ".join(
+        isolate(value, language)
+        for value in (service.phone, service.email, service.website)
+        if value
+    )
+    links = isolate(osm_link(service.lat, service.lon), language)
+    origin = request.origin
+    if origin.source in ("shared", "place"):
+        route = directions_link(origin.lat, origin.lon, service.lat, service.lon)
+        links += "\n" + phrase(language, "directions_on_foot", link=isolate(route, language))
+    return Utterance(
+        "utter_service_item",
+        {
+            "name": display_name(service, language, official),
+            "distance": formatting.distance(item.distance_km, language),
+            "address": isolate(service.address, language),
+            "opening_hours": hours,
+            "languages": speakers,
+            "contact": contact,
+            "map_link": links,
+        },
+    )
