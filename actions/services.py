@@ -21,7 +21,7 @@ from actions.feedback import ask_feedback
 from actions.handoff import utter_contact
 from bot.answers.categories import category_in_text
 from bot.answers.faq import likely_topic
-from bot.answers.filters import filters_in_text
+from bot.answers.filters import filters_in_text, without_filters
 from bot.answers.localise import localise_name
 from bot.answers.location import Origin, resolve_origin
 from bot.answers.service_answer import Request, find_services
@@ -61,7 +61,7 @@ class ActionFindService(MunicipalityAction):
         )
         if chosen in CATEGORIES:
             return str(chosen)
-        named = category_in_text(request.get("text") or "", language)
+        named = category_in_text(without_filters(request.get("text") or "", language), language)
         if named is not None:
             return named
         likely = likely_topic(request)

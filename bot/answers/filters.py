@@ -4,7 +4,7 @@ childcare"), from bot/locales/filters/<code>.yml, and whether a service offers i
 from __future__ import annotations
 
 from bot.answers.categories import category_in_text
-from bot.answers.wordlists import WordLists
+from bot.answers.wordlists import WordLists, words_of
 from bot.knowledge.hours import OpeningHours, OpeningHoursError, parse
 from bot.knowledge.schema import Service
 
@@ -24,12 +24,33 @@ def filters_in_text(text: str, language: str) -> tuple[str, ...]:
     return tuple(f for f in FILTERS if f in named)
 
 
+def without_filters(text: str, language: str) -> str:
+    """The message without the words of the filters it names, so that "with childcare"
+    does not make a course request a childcare request."""
+    words = words_of(text)
+    for entry in FILTER_WORDS.found(text, language):
+        size = len(entry.words)
+        start = 0
+        while start <= len(words) - size:
+            window = words[start : start + size]
+            last_matches = window[-1] == entry.words[-1] or (
+                entry.stem and window[-1].startswith(entry.words[-1])
+            )
+            if window[:-1] == list(entry.words[:-1]) and last_matches:
+                del words[start : start + size]
+            else:
+                start += 1
+    return " ".join(words)
+
+
 def describes_a_service(text: str, language: str) -> bool:
     """Whether a message asks for a place rather than information: "a free evening course
     with childcare" names two filters, "a free German course" a filter and a kind of place.
     A lone filter ("in the evening? I work") is a follow-up to the answer, not a search."""
     named = filters_in_text(text, language)
-    return len(named) >= 2 or (bool(named) and category_in_text(text, language) is not None)
+    if len(named) >= 2:
+        return True
+    return bool(named) and category_in_text(without_filters(text, language), language) is not None
 
 
 def _hours(service: Service) -> OpeningHours | None:

@@ -2,9 +2,11 @@
 say about each, in the user's language. The action only utters it (as the FAQ action does).
 
 The search goes, until something is found:
-1. the category asked for in this municipality, meeting the filters the message named; if
-   none meets them all, the fewest filters are dropped and the answer says which;
-2. the broader topic in this municipality (no `doctor`: its `healthcare` services);
+1. the category asked for in this municipality, meeting the filters the message named, or
+   its broader topic where that keeps more filters; if none meets them all, the fewest
+   filters are dropped and the answer says which;
+2. with nothing of the category here, the broader topic (no `doctor`: the `healthcare`
+   services), said as such;
 3. the category in another municipality within this one's `neighbour_km` of the starting
    point, in the same country unless `cross_border` allows;
 4. nothing: the caller offers the integration office."""
@@ -64,21 +66,24 @@ class _Found:
     items: list[Nearby]
     kept: tuple[str, ...]
     dropped: tuple[str, ...]
+    category: str
 
 
-def _search(index: ServiceIndex, category: str, request: Request) -> _Found | None:
-    """The nearest meeting the most filters; None if the category has no service at all."""
-    if not index.has(category):
-        return None
+def _search(index: ServiceIndex, categories: Sequence[str], request: Request) -> _Found | None:
+    """The nearest meeting the most filters, in the first category that has them (keeping a
+    filter matters more than the finer kind: a free evening course at an adult-education
+    centre beats a paid one at a language school); None if no category has any service."""
     origin, wanted = request.origin, request.filters
+    present = [c for c in categories if index.has(c)]
     for size in range(len(wanted) + 1):
         for dropped in combinations(wanted, size):
             kept = tuple(f for f in wanted if f not in dropped)
-            items = index.nearest_for(
-                category, origin.lat, origin.lon, request.language, filters=kept
-            )
-            if items:
-                return _Found(items, kept, dropped)
+            for category in present:
+                items = index.nearest_for(
+                    category, origin.lat, origin.lon, request.language, filters=kept
+                )
+                if items:
+                    return _Found(items, kept, dropped, category)
     return None
 
 
@@ -133,21 +138,16 @@ def find_services(
     """Search as the module says, and word everything found."""
     answer = ServiceAnswer()
     index = service_index(repository, municipality.id)
-    found = _search(index, request.category, request)
-    intro: list[Utterance] = []
-    if found is None:
-        broader = topic_of(request.category)
-        if broader and broader != request.category:
-            found = _search(index, broader, request)
-            if found is not None:
-                intro.append(
-                    Utterance("utter_service_related", {"municipality_name": municipality_name})
-                )
+    broader = topic_of(request.category)
+    categories = [request.category, *([broader] if broader and broader != request.category else [])]
+    found = _search(index, categories, request)
     if found is not None:
-        plain_intro = not found.kept and not found.dropped
-        if not intro or not plain_intro:
-            intro.append(_intro(found, request, municipality_name))
-        answer.utterances.extend(intro)
+        if not index.has(request.category):  # nothing of the kind: its topic instead
+            answer.utterances.append(
+                Utterance("utter_service_related", {"municipality_name": municipality_name})
+            )
+        if found.kept or found.dropped or index.has(request.category):
+            answer.utterances.append(_intro(found, request, municipality_name))
         for item in found.items:
             answer.utterances.append(_item(item, municipality, request, now))
         answer.shown = [item.service for item in found.items]

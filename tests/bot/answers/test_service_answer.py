@@ -180,3 +180,18 @@ def test_walking_directions_from_a_named_place(kb) -> None:
     assert "openstreetmap.org/directions?engine=fossgis_osrm_foot&route=47.41500%2C9.74200" in links
     centre, _ = _find(kb, "dornbirn", "pharmacy")
     assert "directions" not in centre.utterances[1].values["map_link"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("kostenloser Deutschkurs am Abend mit Kinderbetreuung", "de"),
+        ("çocuk bakımı olan ücretsiz akşam almanca kursu", "tr"),
+        ("free evening German course with childcare", "en"),
+    ],
+)
+def test_filter_words_do_not_change_the_kind_of_place(text: str, language: str) -> None:
+    from bot.answers.categories import category_in_text
+    from bot.answers.filters import without_filters
+
+    assert category_in_text(without_filters(text, language), language) == "language_courses"

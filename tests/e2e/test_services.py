@@ -1,0 +1,91 @@
+"""Services a newcomer can use, through REST against the real Rasa and action servers:
+filters from the message, relaxed openly, appointment-only offices, nearest means reachable,
+and phone numbers that stay dialable in right-to-left replies."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from bot.answers.bidi import FSI, PDI
+from bot.locales.catalog import load_catalog, phrase
+from tests.e2e.test_rest import say, texts
+
+pytestmark = pytest.mark.e2e
+
+# "a free German course in the evening with childcare", as people write it
+FREE_EVENING_CHILDCARE = {
+    "en": "free evening German course with childcare",
+    "de": "kostenloser Deutschkurs am Abend mit Kinderbetreuung",
+    "it": "corso di tedesco gratuito la sera con assistenza bambini",
+    "fr": "cours d'allemand gratuit le soir avec garde d'enfants",
+    "uk": "безкоштовний вечірній курс німецької з доглядом за дітьми",
+    "ar": "دورة لغة ألمانية مجانية في المساء مع رعاية الأطفال",
+    "tr": "çocuk bakımı olan ücretsiz akşam almanca kursu",
+}
+COURSE = "Deutsch am Abend mit Kinderbetreuung"
+
+
+def _opening(response: str, language: str) -> str:
+    """The wording of a response up to its first placeholder."""
+    text = load_catalog(language)["responses"][response][0]["text"]
+    return str(text).split("{")[0].strip()
+
+
+def _find(rasa_url: str, town: str, language: str, category: str) -> list[str]:
+    payload = "/find_service" + json.dumps({"category": category})
+    replies = say(rasa_url, uuid.uuid4().hex, payload, municipality=town, language=language)
+    return texts(replies)
+
+
+@pytest.mark.parametrize("language", sorted(FREE_EVENING_CHILDCARE))
+def test_a_free_evening_course_with_childcare(rasa_url: str, language: str) -> None:
+    message = FREE_EVENING_CHILDCARE[language]
+    replies = texts(
+        say(rasa_url, uuid.uuid4().hex, message, municipality="dornbirn", language=language)
+    )
+    joined = "\n".join(replies)
+    assert _opening("utter_service_filtered", language) in replies[0], replies
+    for key in ("filter_free", "filter_evening", "filter_childcare"):
+        assert phrase(language, key) in replies[0]
+    assert COURSE in joined
+    for key in ("service_free", "service_childcare"):
+        assert phrase(language, key) in joined
+
+
+def test_nothing_matching_every_filter_is_relaxed_openly(rasa_url: str) -> None:
+    message = "free German course at the weekend for women"
+    replies = texts(
+        say(rasa_url, uuid.uuid4().hex, message, municipality="dornbirn", language="en")
+    )
+    assert replies[0].startswith(_opening("utter_service_relaxed_partly", "en")), replies
+    assert phrase("en", "filter_weekend") in replies[0]
+
+
+def test_an_appointment_only_office_is_never_shown_as_closed(rasa_url: str) -> None:
+    replies = _find(rasa_url, "dornbirn", "de", "registration")
+    office = next(r for r in replies if "Bezirkshauptmannschaft" in r)
+    assert phrase("de", "service_appointment") in office
+    assert phrase("de", "opening_closed") not in office
+    assert "Jetzt geschlossen" not in office
+
+
+def test_nearest_doctor_in_dornbirn_is_its_own_healthcare_never_bozen(rasa_url: str) -> None:
+    replies = _find(rasa_url, "dornbirn", "en", "doctor")
+    assert replies[0].startswith(_opening("utter_service_related", "en")), replies
+    joined = "\n".join(replies)
+    assert "Dornbirn" in joined
+    assert "Bozen" not in joined and "Bolzano" not in joined
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_phone_numbers_are_isolated_in_right_to_left_replies(rasa_url: str, language: str) -> None:
+    replies = _find(rasa_url, "kranj", language, "healthcare")
+    joined = "\n".join(replies)
+    assert "+386" in joined
+    for start in range(len(joined)):
+        if joined.startswith("+386", start):
+            assert joined[start - 1] == FSI, joined[start - 20 : start + 20]
+            assert PDI in joined[start : start + 25]
