@@ -97,7 +97,9 @@ class ActionFindService(MunicipalityAction):
         here = municipality_name(municipality, language)
         found = find_services(self.repository, municipality, request, self._clock(), here)
         for utterance in found.utterances:
-            dispatcher.utter_message(response=utterance.response, **utterance.values)
+            dispatcher.utter_message(
+                response=utterance.response, buttons=utterance.buttons or None, **utterance.values
+            )
         events: List[Dict[str, Any]] = [SlotSet("topic", category)]
         if found.found_nothing:
             self.note_unanswered(tracker, language, "nothing_found")

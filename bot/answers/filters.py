@@ -10,7 +10,9 @@ from bot.knowledge.schema import Service
 
 # In the order answers name them.
 FILTERS = ("free", "evening", "weekend", "childcare", "women", "wheelchair", "beginners", "walk_in")
-FILTER_WORDS = WordLists("filters", "filters", FILTERS)
+# No typo matching: one typo away, "Guten Abend" became "abends" and "randevusu" (an
+# appointment) "randevusuz" (without one); a missed filter costs less than a wrong one.
+FILTER_WORDS = WordLists("filters", "filters", FILTERS, typos=False)
 
 EVENING_FROM = 17 * 60  # a session that ends after 18:00 and starts from 17:00 is "evening"
 EVENING_ENDS_AFTER = 18 * 60

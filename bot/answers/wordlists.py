@@ -106,6 +106,7 @@ class WordLists:
     folder: str
     top: str
     keys: tuple[str, ...]
+    typos: bool = True  # also words one typo away, when nothing is spelled right
 
     def _entries(self, code: str, words: list[str]) -> tuple[Entry, ...]:
         path = catalog.CATALOG_DIR / self.folder / f"{code}.yml"
@@ -119,7 +120,7 @@ class WordLists:
         words = words_of(text)
         if not words:
             return []
-        for typos in (False, True):  # words spelled right first, in both languages
+        for typos in (False, True) if self.typos else (False,):  # spelled right first
             for code in dict.fromkeys((language, fallback)):
                 hits = [e for e in self._entries(code, words) if _matches(e, words, typos)]
                 if hits:

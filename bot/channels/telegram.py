@@ -197,6 +197,12 @@ class TelegramOutput(OutputChannel):
         self.sent += 1
         await self._api.call("sendMessage", {"chat_id": self._chat_id, "text": text})
 
+    async def send_custom_json(
+        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
+    ) -> None:
+        """Structured extras (the counter card's layout) are for the widget; the text of the
+        same reply has said it all, so nothing more is sent (never raw JSON)."""
+
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:

@@ -109,6 +109,9 @@ class WidgetOutput(OutputChannel):
                 for b in buttons
             ]
         reply.update({k: message[k] for k in REPLY_LAYOUT_KEYS if message.get(k)})
+        card = (message.get("custom") or {}).get("counter_card")
+        if isinstance(card, dict):  # printed large, each language in its own direction
+            reply["card"] = card
         if reply["text"] or buttons:
             await self.emit(reply)
 

@@ -20,7 +20,7 @@ MIN_TRAIN = 15
 MIN_TEST = 10
 # Intents only a button sends (its payload, e.g. `/feedback{...}`): nobody types them, so
 # they have no examples to learn from.
-BUTTON_ONLY = frozenset({"feedback"})
+BUTTON_ONLY = frozenset({"feedback", "counter_card"})
 
 
 def _examples(path: Path, code: str, problems: list[str]) -> dict[str, list[str]]:

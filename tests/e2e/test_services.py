@@ -89,3 +89,19 @@ def test_phone_numbers_are_isolated_in_right_to_left_replies(rasa_url: str, lang
         if joined.startswith("+386", start):
             assert joined[start - 1] == FSI, joined[start - 20 : start + 20]
             assert PDI in joined[start : start + 25]
+
+
+def test_the_counter_card_is_in_both_languages(rasa_url: str) -> None:
+    sender = uuid.uuid4().hex
+    payload = "/find_service" + json.dumps({"category": "registration"})
+    replies = say(rasa_url, sender, payload, municipality="bolzano", language="ar")
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    card_buttons = [b for b in buttons if b["payload"].startswith("/counter_card")]
+    assert card_buttons and card_buttons[0]["title"] == phrase("ar", "card_button")
+    card = say(rasa_url, sender, card_buttons[0]["payload"], municipality="bolzano")
+    text = "\n".join(texts(card))
+    assert phrase("ar", "card_purpose_registration") in text
+    assert phrase("it", "card_purpose_registration") in text
+    assert phrase("de", "card_purpose_registration") in text
+    layout = next(r["custom"]["counter_card"] for r in card if "custom" in r)
+    assert [s["dir"] for s in layout["sides"]] == ["rtl", "ltr", "ltr"]

@@ -179,3 +179,39 @@ def test_message_written_while_connecting_is_answered(browser: Browser, rasa_url
     assert slow.locator(".wc-bot").count() >= 1
     assert slow.inner_text(".wc-status") == ""  # nothing was refused
     context.close()
+
+
+def test_counter_card_for_an_arabic_reader_in_bozen(browser: Browser, rasa_url: str) -> None:
+    """Large print at 360 px: Arabic right to left, Italian and German left to right."""
+    context = browser.new_context(viewport=PHONE, locale="ar", bypass_csp=True)
+    page = context.new_page()
+
+    # the demo page embeds Kranj's widget; this page embeds Bozen's (the attribute is read
+    # when the deferred script runs, after this observer has changed it)
+    page.add_init_script(
+        "new MutationObserver(() => document.querySelectorAll('script[data-municipality]')"
+        ".forEach(s => s.setAttribute('data-municipality', 'bolzano')))"
+        ".observe(document, {childList: true, subtree: true});"
+    )
+    page.goto(f"{rasa_url}/webhooks/widget/")
+    page.wait_for_selector(".wc-form input")
+    say(page, "أين أقرب صيدلية؟")
+    title = load_catalog("ar")["phrases"]["card_button"]
+    before = page.locator(".wc-bot").count()
+    page.locator(".wc-choice", has_text=title).first.click()
+    page.wait_for_selector(".wc-card")
+    settle(page, before)
+    card = page.locator(".wc-card").last
+    sides = card.locator(".wc-card-purpose")
+    assert sides.count() == 3
+    assert sides.nth(0).get_attribute("lang") == "ar"
+    assert sides.nth(0).evaluate("n => getComputedStyle(n).direction") == "rtl"
+    for position in (1, 2):
+        assert sides.nth(position).evaluate("n => getComputedStyle(n).direction") == "ltr"
+    assert {sides.nth(1).get_attribute("lang"), sides.nth(2).get_attribute("lang")} == {"it", "de"}
+    size = float(card.evaluate("n => parseFloat(getComputedStyle(n).fontSize)"))
+    assert size >= 20, "large print"
+    box = card.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    page.screenshot(path=str(ARTIFACTS / "widget-counter-card-ar-bozen.png"))
+    context.close()

@@ -78,7 +78,26 @@
     ui.picker.value = entry.code;
   }
 
+  function renderCard(card, item) {
+    // the counter card: large print, the person's language and the office's, each in its
+    // own direction, then the name and address as on the door
+    var box = el("div", { "class": "wc-msg wc-bot wc-card", role: "group" });
+    if (item.lang) { box.setAttribute("lang", item.lang); }
+    (card.sides || []).forEach(function (side) {
+      box.appendChild(el("p", { "class": "wc-card-purpose", lang: side.lang, dir: side.dir },
+                         side.text));
+    });
+    box.appendChild(el("p", { "class": "wc-card-place", dir: "ltr" },
+                       card.name + "\n" + card.address));
+    ui.log.appendChild(box);
+  }
+
   function render(item) {
+    if (item.card) {
+      renderCard(item.card, item);
+      ui.log.scrollTop = ui.log.scrollHeight;
+      return;
+    }
     var bubble = el("div", { "class": "wc-msg wc-" + item.from });
     if (item.lang) { bubble.setAttribute("lang", item.lang); }
     bubble.setAttribute("dir", item.dir || "auto");
@@ -213,7 +232,7 @@
         applyLanguage();
       }
       add({ from: "bot", text: reply.text || "", dir: reply.direction || "auto",
-            lang: reply.language, buttons: reply.buttons || [], live: true });
+            lang: reply.language, buttons: reply.buttons || [], card: reply.card, live: true });
     });
   }
 
