@@ -89,3 +89,24 @@ def test_inline_keyboard_one_button_a_row_within_telegrams_limit() -> None:
     keyboard = inline_keyboard([{"title": "Wohnen", "payload": "/ask_housing"}])
     assert keyboard == {"inline_keyboard": [[{"text": "Wohnen", "callback_data": "/ask_housing"}]]}
     assert inline_keyboard([{"title": "x", "payload": "/" + "a" * 64}]) is None
+
+
+class _RecordingApi:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict]] = []
+
+    async def call(self, method: str, payload: dict) -> None:
+        self.calls.append((method, payload))
+
+
+async def test_the_counter_card_is_one_plain_message_never_raw_json() -> None:
+    from bot.channels.telegram import TelegramOutput
+
+    api = _RecordingApi()
+    output = TelegramOutput(api, 42)  # type: ignore[arg-type]
+    card = {"sides": [{"lang": "ar", "dir": "rtl", "text": "أحتاج إلى دواء."}]}
+    await output.send_response(
+        "42", {"text": "أحتاج إلى دواء.\nFarmacia", "custom": {"counter_card": card}}
+    )
+    assert [method for method, _ in api.calls] == ["sendMessage"]
+    assert api.calls[0][1]["text"] == "أحتاج إلى دواء.\nFarmacia"
