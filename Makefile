@@ -44,12 +44,13 @@ fuzz: setup  ## the fuzz suite (tests/e2e/test_fuzz.py) for FUZZ_MINUTES (defaul
 	MODEL_PATH=$$(scripts/train-if-stale.sh) FUZZ_MINUTES=$${FUZZ_MINUTES:-30} \
 	  $(PY) -m pytest -m e2e tests/e2e/test_fuzz.py -q
 
-bench: setup  ## intents (chosen vs Rasa default), realistic messages end to end, language ID, knowledge at scale, lookups, FAQ choice, REST load, a burst of made-up senders, the staff page with 100,000 questions
+bench: setup  ## intents (chosen vs Rasa default), realistic messages end to end, language ID, knowledge at scale, service and event lookups, FAQ choice, REST load, a burst of made-up senders, the staff page with 100,000 questions
 	$(PY) -m benchmarks.nlu
 	$(PY) -m benchmarks.realistic --model $$(scripts/train-if-stale.sh)
 	$(PY) -m benchmarks.language --model $$(scripts/train-if-stale.sh)
 	$(PY) -m benchmarks.knowledge
 	$(PY) -m benchmarks.services
+	$(PY) -m benchmarks.events
 	$(PY) -m benchmarks.faq
 	$(PY) -m benchmarks.rest
 	$(PY) -m benchmarks.burst

@@ -1,9 +1,10 @@
 """Checks that span several fields of one municipality file.
 
-Errors: ids used twice, references to places that do not exist, coordinates far from the
-municipality, an unknown holiday region. Warnings: answers not yet translated into every
-supported language, answers not reviewed for more than a year, glossary conflicts, long
-sentences and answers (plain.py), names missing in a language.
+Errors: ids used twice, references to places (or, from events, services) that do not exist,
+repeat rules that never happen, coordinates far from the municipality, an unknown holiday
+region. Warnings: answers not yet
+translated into every supported language, answers not reviewed for more than a year, glossary
+conflicts, long sentences and answers (plain.py), names missing in a language.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from bot.geo import haversine_km
-from bot.knowledge import plain
+from bot.knowledge import occurrences, plain, recurrence
 from bot.knowledge.glossary import conflicts
 from bot.knowledge.glossary import message as glossary_message
 from bot.knowledge.holidays import known_subdivisions, subdivision_by_name, subdivision_names
@@ -25,6 +26,7 @@ from bot.knowledge.yamlfile import position
 from bot.language.registry import supported_codes
 
 REVIEW_AFTER = timedelta(days=365)
+KNOWN_SHOWN = 20  # ids listed in a message about an unknown one
 
 
 class _Reporter:
@@ -39,7 +41,7 @@ class _Reporter:
 
 
 def _unique_ids(municipality: Municipality, report: _Reporter) -> None:
-    for key in ("places", "faqs", "services"):
+    for key in ("places", "faqs", "services", "events"):
         first: dict[str, int] = {}
         for index, item in enumerate(getattr(municipality, key)):
             if item.id not in first:
@@ -61,6 +63,48 @@ def _place_references(municipality: Municipality, report: _Reporter) -> None:
             report.add(
                 ("services", index, "place"),
                 f"place '{service.place}' is not in this file's places; {hint}",
+            )
+
+
+def _known(value: str, ids: list[str], what: str) -> str:
+    """What to write instead of the unknown id `value`: the likely one and the known ones."""
+    if not ids:
+        return f"this file has no {what}s; add it under {what}s, or write address instead"
+    guess = difflib.get_close_matches(value, ids, n=1)
+    listed = ", ".join(ids[:KNOWN_SHOWN]) + (", ..." if len(ids) > KNOWN_SHOWN else "")
+    meant = f"did you mean '{guess[0]}'? " if guess else ""
+    return f"{meant}the {what}s are: {listed}"
+
+
+def _event_references(municipality: Municipality, report: _Reporter) -> None:
+    known = {
+        "place": [place.id for place in municipality.places],
+        "service": [service.id for service in municipality.services],
+    }
+    for index, event in enumerate(municipality.events):
+        for what, ids in known.items():
+            value = getattr(event, what)
+            if value is not None and value not in ids:
+                report.add(
+                    ("events", index, what),
+                    f"{what} '{value}' is not in this file's {what}s; {_known(value, ids, what)}",
+                )
+
+
+def _event_rules(municipality: Municipality, report: _Reporter) -> None:
+    for index, event in enumerate(municipality.events):
+        if event.repeat is None:
+            continue
+        try:
+            first = occurrences.first(event.repeat, event.start)
+        except ValueError as error:  # a form dateutil refuses that the rule check let pass
+            report.add(("events", index, "repeat"), recurrence.with_example(str(error)))
+            continue
+        if first is None:
+            report.add(
+                ("events", index, "repeat"),
+                f"never happens from the start {event.start:%Y-%m-%d %H:%M} on: is UNTIL before "
+                "the start, or are the days impossible (30 February)?",
             )
 
 
@@ -222,6 +266,8 @@ def check(path: Path, root: Any, municipality: Municipality, today: date) -> lis
     report = _Reporter(path, root)
     _unique_ids(municipality, report)
     _place_references(municipality, report)
+    _event_references(municipality, report)
+    _event_rules(municipality, report)
     _near_centre(municipality, report)
     _holiday_region(municipality, report)
     _translations(municipality, report)

@@ -1,8 +1,9 @@
 """The JSON Schema editors use to check a municipality file as it is typed
 (`python -m bot knowledge schema`), agreeing with `validate`: the models' fields and bounds,
-plus what the validator checks in code (topics, categories, language codes, time zones,
-holiday regions of the Alpine countries, id and phone forms) as enums and patterns, and a
-description of every field in plain words. Set-up in an editor: docs/staff-quickstart.md.
+plus what the validator checks in code (topics, categories, event kinds, language codes, time
+zones, holiday regions of the Alpine countries, id, phone, date-time and repeat-rule forms) as
+enums and patterns, and a description of every field in plain words. Set-up in an editor:
+docs/staff-quickstart.md.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import available_timezones
 
+from bot.knowledge.events import END_PATTERN, EVENT_KINDS, START_PATTERN
 from bot.knowledge.holidays import known_subdivisions, subdivision_names
 from bot.knowledge.schema import (
     ACCESS,
@@ -26,6 +28,12 @@ from bot.language.registry import supported_codes
 ALPINE_COUNTRIES = ("AT", "CH", "DE", "FR", "IT", "LI", "SI")
 ID_PATTERN = "^[a-z0-9][a-z0-9_-]*$"
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()/-]{5,}$"
+# An RRULE with FREQ (the validator also accepts lower case and a leading RRULE:)
+REPEAT_PATTERN = (
+    r"^(RRULE:|rrule:)?(?=.*(FREQ|freq)=(DAILY|WEEKLY|MONTHLY|YEARLY|daily|weekly|monthly|"
+    r"yearly)(;|$))[A-Za-z]+=[^;]+(;[A-Za-z]+=[^;]+)*$"
+)
+CALENDAR_FILE_PATTERN = r"^(?![/\\])(?!.*\.\.)[^:]*\.[iI][cC][sS]$"
 
 DESCRIPTIONS: dict[str, dict[str, str]] = {
     "Municipality": {
@@ -50,6 +58,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "places": "Districts and landmarks people name to say where they are.",
         "faqs": "Questions and answers, one topic each.",
         "services": "Offices and places with address, coordinates and opening hours.",
+        "events": "Welcome events, language cafés and information evenings, with time, place "
+        "and repeat rule (docs/knowledge.md, 'Events').",
+        "calendars": "Calendars (.ics) whose events are added to events: a file in this "
+        "folder (read by validate and sync) or a feed's url (fetched by sync only).",
     },
     "Contact": {
         "name": "Office name, text or per language.",
@@ -105,6 +117,33 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "also read from opening_hours.",
         "audience": "Who it is for: everyone, women, youth, families. Left out: everyone.",
     },
+    "Event": {
+        "id": "Short name, lower case, unique in the file.",
+        "title": "The event's name, text or per language.",
+        "kind": "welcome_event, language_cafe, information_evening or other.",
+        "start": "Date and start time in the municipality's local time, no offset: "
+        "2026-09-02T18:00. For a repeating event, the first time.",
+        "end": 'End time on the same day, in quotes: "19:30". Or give duration_minutes.',
+        "duration_minutes": "How long it lasts in minutes (instead of end), e.g. for an "
+        "event past midnight.",
+        "repeat": "How it repeats (RRULE): FREQ=WEEKLY;BYDAY=WE every Wednesday, "
+        "FREQ=MONTHLY;BYDAY=1MO the first Monday of the month, ;UNTIL=20261216 until a day, "
+        ";COUNT=6 six times. Left out: once.",
+        "place": "The id of a place under places (a district or landmark); add address for "
+        "the exact spot.",
+        "service": "The id of a service under services: its address and map position are "
+        "used.",
+        "address": "Street, number, postcode and town. Needed without place or service.",
+        "free": "true if it costs nothing, false if it has a fee.",
+        "notes": "Anything else newcomers should know, per language.",
+        "link": "Web address for more information or to register.",
+    },
+    "Calendar": {
+        "file": "An .ics file in this folder or below it, e.g. events/dornbirn.ics.",
+        "url": "The address of a calendar feed (https://...); fetched by sync only.",
+        "kind": "The kind of all its events: welcome_event, language_cafe, "
+        "information_evening or other.",
+    },
 }
 
 
@@ -140,6 +179,28 @@ def _holiday_rules() -> list[dict[str, Any]]:
     return rules
 
 
+def _events(models: dict[str, Any], codes: list[str]) -> None:
+    """Event and calendar fields: kinds, forms and the choices of one field among several."""
+    event = models["Event"]
+    fields = event["properties"]
+    fields["id"]["pattern"] = ID_PATTERN
+    fields["kind"]["enum"] = list(EVENT_KINDS)
+    fields["start"].pop("format", None)  # JSON's date-time needs an offset; ours has none
+    fields["start"]["pattern"] = START_PATTERN
+    fields["end"]["pattern"] = END_PATTERN
+    fields["repeat"]["pattern"] = REPEAT_PATTERN
+    fields["link"]["pattern"] = "^https?://"
+    _language_map(fields["title"], codes)
+    _language_map(fields["notes"], codes)
+    event["anyOf"] = [{"required": [name]} for name in ("place", "service", "address")]
+    event["not"] = {"required": ["end", "duration_minutes"]}
+    calendar = models["Calendar"]
+    calendar["properties"]["kind"]["enum"] = list(EVENT_KINDS)
+    calendar["properties"]["file"]["pattern"] = CALENDAR_FILE_PATTERN
+    calendar["properties"]["url"]["pattern"] = "^https?://"
+    calendar["oneOf"] = [{"required": ["file"]}, {"required": ["url"]}]
+
+
 def editor_schema() -> dict[str, Any]:
     """The models' JSON Schema with the validator's rules and field descriptions."""
     schema = Municipality.schema()
@@ -173,6 +234,7 @@ def editor_schema() -> dict[str, Any]:
     service["audience"]["items"]["enum"] = list(AUDIENCES)
     for name in ("name", "cost_note", "notes"):
         _language_map(service[name], codes)
+    _events(models, codes)
     models["Place"]["properties"]["id"]["pattern"] = ID_PATTERN
     _language_map(models["Place"]["properties"]["name"], codes)
     _language_map(models["Contact"]["properties"]["name"], codes)

@@ -5,9 +5,12 @@ Why these numbers (docs/knowledge.md explains them to staff):
   service, so a large city with 3,000 services and 300 FAQs is about 4 MB (the 20,000-service
   benchmark file: 3.6 MB). A larger file is refused unread; one up to the limit takes at most
   about 15-25 s and 1 GB to parse (the 69 MB file of the issue: 157 s, 4.9 GB);
-- 20,000 services, 5,000 places and 2,000 FAQs per municipality, 100 entries in any other
-  list (categories, aliases, links, questions per language, holidays ...); checked on the
-  parsed tree before the data is built and checked;
+- 20,000 services, 5,000 places, 5,000 events (written and imported from calendars
+  together) and 2,000 FAQs per municipality, 100 entries in any other list (categories,
+  aliases, links, questions per language, holidays ...); checked on the parsed tree before
+  the data is built and checked;
+- 5 MB per calendar (.ics) file or feed: a town's calendar of a few hundred events is well
+  under 1 MB; a feed is read no further than the limit;
 - an answer, a note or a cost note at most 4,000 characters: one Telegram message holds 4,096;
   any other text 1,000 characters; ids and codes 64 (the database column's width);
 - at most 2,000,000 values in a file, counting a value each time an alias (`*name`) repeats
@@ -25,6 +28,8 @@ MAX_FILE_BYTES = 10 * MB
 MAX_SERVICES = 20_000
 MAX_PLACES = 5_000
 MAX_FAQS = 2_000
+MAX_EVENTS = 5_000
+MAX_CALENDAR_BYTES = 5 * MB
 MAX_LIST = 100
 MAX_LONG_TEXT = 4_000
 MAX_TEXT = 1_000

@@ -1,6 +1,7 @@
 """Read municipality files and report every problem as `file:line:column: field: message`.
 
-Pure: reads files, returns checked `Municipality` objects and problems; stores nothing.
+Pure: reads files (and, with `fetch`, the calendar feeds they name), returns checked
+`Municipality` objects and problems; stores nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 from yaml import MarkedYAMLError
 from yaml.nodes import MappingNode
 
+from bot.knowledge.calendars import with_calendars
 from bot.knowledge.checks import check, coverage
 from bot.knowledge.limits import MAX_FILE_BYTES, file_too_large
 from bot.knowledge.messages import schema_problems
@@ -70,8 +72,11 @@ def _read_text(path: Path) -> str | Problem:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_file(path: Path, today: date | None = None) -> tuple[Municipality | None, list[Problem]]:
-    """Parse and check one file; the municipality is None when the file has an error."""
+def load_file(
+    path: Path, today: date | None = None, fetch: bool = False
+) -> tuple[Municipality | None, list[Problem]]:
+    """Parse and check one file and read its calendars (their feeds too with `fetch`); the
+    municipality is None when the file has an error."""
     text = _read_text(path)
     if isinstance(text, Problem):
         return None, [text]
@@ -95,14 +100,19 @@ def load_file(path: Path, today: date | None = None) -> tuple[Municipality | Non
         line, column = position(root, ("id",))
         message = f"must match the file name '{path.stem}'"
         return None, [*problems, Problem(path, line, column, "id", message)]
-    problems += check(path, root, municipality, today or date.today())
+    day = today or date.today()
+    problems += check(path, root, municipality, day)
+    if not any(problem.severity == "error" for problem in problems) and municipality.calendars:
+        municipality, from_calendars = with_calendars(path, root, municipality, day, fetch)
+        problems += from_calendars
     if any(problem.severity == "error" for problem in problems):
         return None, problems
     return municipality, problems
 
 
 def knowledge_files(paths: Iterable[Path]) -> list[Path]:
-    """The .yml/.yaml files named, or found in the folders named, sorted."""
+    """The .yml/.yaml files named, or found in the folders named, sorted (a calendar, .ics,
+    in a subfolder such as events/ is read only through the file that names it)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -112,18 +122,24 @@ def knowledge_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _load_all(files: list[Path], today: date) -> list[tuple[Municipality | None, list[Problem]]]:
+def _load_all(
+    files: list[Path], today: date, fetch: bool
+) -> list[tuple[Municipality | None, list[Problem]]]:
     """load_file for every file, on every CPU core when there are many files."""
     workers = min(os.cpu_count() or 1, len(files) // PARALLEL_FROM)
     if workers < 2:
-        return [load_file(path, today) for path in files]
+        return [load_file(path, today, fetch) for path in files]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         chunk = max(1, len(files) // (workers * 4))
-        return list(pool.map(load_file, files, [today] * len(files), chunksize=chunk))
+        days, fetches = [today] * len(files), [fetch] * len(files)
+        return list(pool.map(load_file, files, days, fetches, chunksize=chunk))
 
 
-def load_paths(paths: Iterable[Path], today: date | None = None) -> LoadResult:
-    """Check every file; keep the good municipalities and every problem."""
+def load_paths(
+    paths: Iterable[Path], today: date | None = None, fetch: bool = False
+) -> LoadResult:
+    """Check every file; keep the good municipalities and every problem. Calendar feeds
+    (`url`) are fetched only with `fetch` (by sync)."""
     result = LoadResult()
     seen: dict[str, Path] = {}
     paths = list(paths)
@@ -131,7 +147,8 @@ def load_paths(paths: Iterable[Path], today: date | None = None) -> LoadResult:
         if folder.is_dir() and not knowledge_files([folder]):
             result.problems.append(Problem(folder, 1, 1, "(folder)", "has no .yml files"))
     files = knowledge_files(paths)
-    for path, (municipality, problems) in zip(files, _load_all(files, today or date.today())):
+    loaded = _load_all(files, today or date.today(), fetch)
+    for path, (municipality, problems) in zip(files, loaded):
         result.problems.extend(problems)
         if municipality is None:
             continue

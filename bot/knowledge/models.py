@@ -18,12 +18,13 @@ class MunicipalityRow(Base):
     source_file = Column(Text, nullable=False)
     lat = Column(Float, nullable=False)
     lon = Column(Float, nullable=False)
-    data = Column(JSON, nullable=False)  # the whole checked document minus faqs/services
+    data = Column(JSON, nullable=False)  # the whole checked document minus faqs/services/events
 
     faqs = relationship("FaqRow", cascade="all, delete-orphan", back_populates="municipality")
     services = relationship(
         "ServiceRow", cascade="all, delete-orphan", back_populates="municipality"
     )
+    events = relationship("EventRow", cascade="all, delete-orphan", back_populates="municipality")
 
 
 class FaqRow(Base):
@@ -54,6 +55,22 @@ class ServiceRow(Base):
     data = Column(JSON, nullable=False)
 
     municipality = relationship("MunicipalityRow", back_populates="services")
+
+
+class EventRow(Base):
+    """One event: written in the file or imported from one of its calendars."""
+
+    __tablename__ = "events"
+
+    pk = Column(Integer, primary_key=True, autoincrement=True)
+    municipality_id = Column(
+        String(64), ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    event_id = Column(String(128), nullable=False)
+    kind = Column(String(64), nullable=False)
+    data = Column(JSON, nullable=False)
+
+    municipality = relationship("MunicipalityRow", back_populates="events")
 
 
 class UnansweredRow(Base):

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.knowledge.models import FaqRow, MunicipalityRow, ServiceRow
+from bot.knowledge.events import Event
+from bot.knowledge.models import EventRow, FaqRow, MunicipalityRow, ServiceRow
 from bot.knowledge.schema import Contact, Faq, Municipality, Place, Service
 
 
@@ -22,6 +23,7 @@ class _Snapshot:
     municipality: Municipality | None = None
     faqs: list[Faq] | None = None
     services: list[Service] | None = None
+    events: list[Event] | None = None
 
 
 class KnowledgeRepository:
@@ -73,7 +75,8 @@ class KnowledgeRepository:
             return list(session.scalars(select(MunicipalityRow.id).order_by(MunicipalityRow.id)))
 
     def municipalities(self) -> list[Municipality]:
-        """Every municipality with its places and contact (without FAQs and services)."""
+        """Every municipality with its places and contact (without FAQs, services and
+        events)."""
         with Session(self._engine) as session:
             rows = session.scalars(select(MunicipalityRow).order_by(MunicipalityRow.id))
             return [Municipality.parse_obj(row.data) for row in rows]
@@ -117,3 +120,13 @@ class KnowledgeRepository:
                 rows = session.scalars(query.order_by(ServiceRow.pk))
                 snapshot.services = [Service.parse_obj(r.data) for r in rows]
         return snapshot.services
+
+    def events(self, municipality_id: str) -> list[Event]:
+        """The municipality's events, its own then its calendars', in file order."""
+        snapshot = self._snapshot(municipality_id)
+        if snapshot.events is None:
+            query = select(EventRow).where(EventRow.municipality_id == municipality_id)
+            with Session(self._engine) as session:
+                rows = session.scalars(query.order_by(EventRow.pk))
+                snapshot.events = [Event.parse_obj(r.data) for r in rows]
+        return snapshot.events

@@ -3,29 +3,39 @@ validator, the database and the JSON Schema for editors)."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Union
+from typing import Dict, List, Optional, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from pydantic import BaseModel, ConstrainedStr, Field, validator
+from pydantic import Field, validator
 
+from bot.knowledge.events import Calendar, Event
+from bot.knowledge.fields import (
+    Code,
+    CountryCode,
+    Link,
+    LocalisedLongText,
+    LocalisedText,
+    Strict,
+    Text,
+    check_languages,
+    check_url,
+    one_of,
+    suggest,
+)
 from bot.knowledge.hours import OpeningHoursError
 from bot.knowledge.hours import parse as parse_hours
 from bot.knowledge.hours_hints import has_dash, likely_meant
 from bot.knowledge.limits import (
-    MAX_CODE,
+    MAX_EVENTS,
     MAX_FAQS,
     MAX_LIST,
-    MAX_LONG_TEXT,
     MAX_PLACES,
     MAX_SERVICES,
-    MAX_TEXT,
 )
-from bot.language.registry import supported_codes
 
 TOPICS = ("housing", "jobs", "schooling", "language_courses", "healthcare", "registration")
 CATEGORIES = (
@@ -58,77 +68,8 @@ FORMATS = ("evening", "weekend", "intensive", "online")
 AUDIENCES = ("everyone", "women", "youth", "families")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]{5,}$")
-_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TRANSLATION_RECORD = re.compile(r"^[a-z]{2} [0-9a-f]{8} \d{4}-\d{2}-\d{2}$")
-
-
-if TYPE_CHECKING:  # to type checkers (and the code that reads the content) plain text
-    Text = str
-    LongText = str
-    Code = str
-    CountryCode = str
-    Link = str
-else:
-
-    class Text(ConstrainedStr):
-        """Text as written: a YAML number, date or true/false is an error, not turned into text
-        (it would lose a phone number's leading 0 or +); a comment after it must not cut it."""
-
-        strict = True
-        strip_whitespace = True
-        min_length = 1  # an empty answer (`ar: ""`) is not a translation
-        max_length = MAX_TEXT
-
-    class LongText(Text):
-        """An answer or a note: fits one chat message."""
-
-        max_length = MAX_LONG_TEXT
-
-    class Code(ConstrainedStr):
-        """An id or a code without spaces (topic, country, time zone, language, category): as
-        strict as Text, but a comment after it cannot cut it, so it may follow on the line."""
-
-        strict = True
-        max_length = MAX_CODE
-
-    class CountryCode(Code):
-        regex = re.compile(r"^[A-Z]{2}$")
-
-    class Link(ConstrainedStr):
-        """An e-mail or web address: one word like a code, as long as a text."""
-
-        strict = True
-        max_length = MAX_TEXT
-
-
-LocalisedText = Dict[str, Text]
-LocalisedLongText = Dict[str, LongText]
-
-
-def _check_languages(value: Dict[str, object]) -> Dict[str, object]:
-    unknown = sorted(set(value) - set(supported_codes()))
-    if unknown:
-        raise ValueError(
-            f"unknown language code {', '.join(unknown)}; use one of {', '.join(supported_codes())}"
-        )
-    return value
-
-
-def _suggest(value: str, known: tuple[str, ...]) -> str:
-    guess = difflib.get_close_matches(value, known, n=1)
-    return f"did you mean '{guess[0]}'?" if guess else f"use one of {', '.join(known)}"
-
-
-def _one_of(known: tuple[str, ...], what: str) -> Callable[[Optional[str]], Optional[str]]:
-    """A validator for a code from a fixed list, with the likely one suggested."""
-
-    def check(value: Optional[str]) -> Optional[str]:
-        if value is not None and value not in known:
-            raise ValueError(f"unknown {what} '{value}'; {_suggest(value, known)}")
-        return value
-
-    return check
 
 
 def _check_phone(value: Optional[str]) -> Optional[str]:
@@ -140,12 +81,6 @@ def _check_phone(value: Optional[str]) -> Optional[str]:
 def _check_email(value: Optional[str]) -> Optional[str]:
     if value is not None and not _EMAIL.match(value):
         raise ValueError("is not an e-mail address like office@example.org")
-    return value
-
-
-def _check_url(value: Optional[str]) -> Optional[str]:
-    if value is not None and not _URL.match(value):
-        raise ValueError("is not a web address starting with https://")
     return value
 
 
@@ -177,12 +112,6 @@ def _check_spoken_language(value: str) -> str:
     return value
 
 
-class Strict(BaseModel):
-    class Config:
-        extra = "forbid"
-        anystr_strip_whitespace = True
-
-
 class Contact(Strict):
     name: Union[Text, LocalisedText]
     address: Text
@@ -192,11 +121,11 @@ class Contact(Strict):
     opening_hours: Text
 
     _name_languages = validator("name", allow_reuse=True)(
-        lambda v: _check_languages(v) if isinstance(v, dict) else v
+        lambda v: check_languages(v) if isinstance(v, dict) else v
     )
     _phone = validator("phone", allow_reuse=True)(_check_phone)
     _email = validator("email", allow_reuse=True)(_check_email)
-    _website = validator("website", allow_reuse=True)(_check_url)
+    _website = validator("website", allow_reuse=True)(check_url)
     _hours = validator("opening_hours", allow_reuse=True)(_check_hours)
 
 
@@ -205,7 +134,7 @@ class Place(Strict):
     name: Union[Text, LocalisedText]
 
     _name_languages = validator("name", allow_reuse=True)(
-        lambda v: _check_languages(v) if isinstance(v, dict) else v
+        lambda v: check_languages(v) if isinstance(v, dict) else v
     )
     aliases: List[Text] = Field([], max_items=MAX_LIST)
     postcode: Optional[Text] = None
@@ -216,15 +145,15 @@ class Place(Strict):
 class Faq(Strict):
     id: Code
     topic: Code
-    questions: Dict[str, List[Text]] = {}  # each list: MAX_LIST (checked in precheck)
+    questions: Dict[str, List[Text]] = Field({})  # each list: MAX_LIST (checked in precheck)
     answer: LocalisedLongText
     links: List[Link] = Field([], max_items=MAX_LIST)
     last_reviewed: Optional[date] = None
     # per language: the source language, version of the source answer and day it was
     # translated from; written by `python -m bot knowledge translated` (translations.py)
-    translated: Dict[str, Text] = {}
+    translated: Dict[str, Text] = Field({})
 
-    _languages = validator("questions", "answer", "translated", allow_reuse=True)(_check_languages)
+    _languages = validator("questions", "answer", "translated", allow_reuse=True)(check_languages)
 
     @validator("translated", each_item=True)
     def _record(cls, value: str) -> str:
@@ -235,12 +164,12 @@ class Faq(Strict):
             )
         return value
 
-    _links = validator("links", each_item=True, allow_reuse=True)(_check_url)
+    _links = validator("links", each_item=True, allow_reuse=True)(check_url)
 
     @validator("topic")
     def _topic(cls, value: str) -> str:
         if value not in TOPICS:
-            raise ValueError(f"unknown topic '{value}'; {_suggest(value, TOPICS)}")
+            raise ValueError(f"unknown topic '{value}'; {suggest(value, TOPICS)}")
         return value
 
     @validator("answer")
@@ -265,7 +194,7 @@ class Service(Strict):
     website: Optional[Link] = None
     free: Optional[bool] = None
     cost_note: Optional[LocalisedLongText] = None
-    notes: LocalisedLongText = {}
+    notes: LocalisedLongText = Field({})
     links: List[Link] = Field([], max_items=MAX_LIST)
     access: Optional[Code] = None
     childcare: Optional[bool] = None
@@ -275,32 +204,32 @@ class Service(Strict):
     audience: List[Code] = Field([], max_items=len(AUDIENCES))
 
     _name_languages = validator("name", allow_reuse=True)(
-        lambda v: _check_languages(v) if isinstance(v, dict) else v
+        lambda v: check_languages(v) if isinstance(v, dict) else v
     )
     _texts = validator("cost_note", "notes", allow_reuse=True)(
-        lambda v: _check_languages(v) if v else v
+        lambda v: check_languages(v) if v else v
     )
     _phone = validator("phone", allow_reuse=True)(_check_phone)
     _email = validator("email", allow_reuse=True)(_check_email)
-    _website = validator("website", allow_reuse=True)(_check_url)
+    _website = validator("website", allow_reuse=True)(check_url)
     _hours = validator("opening_hours", allow_reuse=True)(_check_hours)
     _spoken = validator("languages", each_item=True, allow_reuse=True)(_check_spoken_language)
-    _links = validator("links", each_item=True, allow_reuse=True)(_check_url)
-    _access = validator("access", allow_reuse=True)(_one_of(ACCESS, "access"))
+    _links = validator("links", each_item=True, allow_reuse=True)(check_url)
+    _access = validator("access", allow_reuse=True)(one_of(ACCESS, "access"))
     _levels = validator("levels", each_item=True, allow_reuse=True)(
-        _one_of(LEVELS, "course level")
+        one_of(LEVELS, "course level")
     )
     _formats = validator("formats", each_item=True, allow_reuse=True)(
-        _one_of(FORMATS, "course format")
+        one_of(FORMATS, "course format")
     )
     _audience = validator("audience", each_item=True, allow_reuse=True)(
-        _one_of(AUDIENCES, "target group")
+        one_of(AUDIENCES, "target group")
     )
 
     @validator("categories", each_item=True)
     def _category(cls, value: str) -> str:
         if value not in CATEGORIES:
-            raise ValueError(f"unknown category '{value}'; {_suggest(value, CATEGORIES)}")
+            raise ValueError(f"unknown category '{value}'; {suggest(value, CATEGORIES)}")
         return value
 
 
@@ -323,8 +252,10 @@ class Municipality(Strict):
     places: List[Place] = Field([], max_items=MAX_PLACES)
     faqs: List[Faq] = Field([], max_items=MAX_FAQS)
     services: List[Service] = Field([], max_items=MAX_SERVICES)
+    events: List[Event] = Field([], max_items=MAX_EVENTS)
+    calendars: List[Calendar] = Field([], max_items=MAX_LIST)
 
-    _name_languages = validator("name", allow_reuse=True)(_check_languages)
+    _name_languages = validator("name", allow_reuse=True)(check_languages)
 
     @validator("id")
     def _id(cls, value: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -14,9 +15,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.knowledge.loader import SUFFIXES, LoadResult, load_paths
-from bot.knowledge.models import FaqRow, MunicipalityRow, ServiceRow
+from bot.knowledge.models import EventRow, FaqRow, MunicipalityRow, ServiceRow
 from bot.knowledge.problems import Problem
 from bot.knowledge.schema import Municipality
+
+_OWN_TABLES = ("faqs", "services", "events")  # stored in rows of their own, not in `data`
 
 
 @dataclass
@@ -47,7 +50,8 @@ def _content_hash(document: dict[str, Any]) -> str:
 
 
 def _insert(session: Session, document: dict[str, Any], source: str, digest: str) -> None:
-    """Insert one municipality with its FAQs and services (bulk statements, no ORM objects)."""
+    """Insert one municipality with its FAQs, services and events (bulk statements, no ORM
+    objects)."""
     municipality_id = document["id"]
     session.execute(
         insert(MunicipalityRow),
@@ -58,7 +62,7 @@ def _insert(session: Session, document: dict[str, Any], source: str, digest: str
                 "source_file": source,
                 "lat": document["lat"],
                 "lon": document["lon"],
-                "data": {k: v for k, v in document.items() if k not in ("faqs", "services")},
+                "data": {k: v for k, v in document.items() if k not in _OWN_TABLES},
             }
         ],
     )
@@ -90,10 +94,23 @@ def _insert(session: Session, document: dict[str, Any], source: str, digest: str
                 for service in document["services"]
             ],
         )
+    if document["events"]:
+        session.execute(
+            insert(EventRow),
+            [
+                {
+                    "municipality_id": municipality_id,
+                    "event_id": event["id"],
+                    "kind": event["kind"],
+                    "data": event,
+                }
+                for event in document["events"]
+            ],
+        )
 
 
 def _delete(session: Session, municipality_id: str) -> None:
-    for table in (FaqRow, ServiceRow):
+    for table in (FaqRow, ServiceRow, EventRow):
         session.execute(delete(table).where(table.municipality_id == municipality_id))
     session.execute(delete(MunicipalityRow).where(MunicipalityRow.id == municipality_id))
 
@@ -141,7 +158,9 @@ def _plan(
     return [i for i in absent if i in gone]
 
 
-def sync(engine: Engine, paths: Iterable[Path], prune: bool = False) -> SyncReport:
+def sync(
+    engine: Engine, paths: Iterable[Path], prune: bool = False, today: date | None = None
+) -> SyncReport:
     """Add and change the municipalities of the files given, all or nothing.
 
     Files are checked first; if any has an error, the database is not touched. Unchanged
@@ -149,11 +168,15 @@ def sync(engine: Engine, paths: Iterable[Path], prune: bool = False) -> SyncRepo
     removed with `prune`, and only within what was given: a folder stands for every
     municipality (all in the database without a file in it go), a named file for its own
     (it goes when the file no longer exists). Without prune they are listed in the report.
+    Calendar feeds (`calendars: - url:`) are fetched here, and only here: one that fails is an
+    error like a broken file, so the events synced last keep serving. `today` (default: the
+    current day) is the day from which calendar events are imported.
     """
     paths = list(paths)
     gone = _missing(paths)
     given = [path for path in paths if path not in gone.values()]
-    report = SyncReport(load=load_paths(given) if given else LoadResult())
+    loaded = load_paths(given, today, fetch=True) if given else LoadResult()
+    report = SyncReport(load=loaded)
     if not prune:
         report.load.problems += _missing_without_prune(gone)
     if not report.ok:

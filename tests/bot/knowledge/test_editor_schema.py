@@ -60,6 +60,12 @@ def test_the_valid_fixture_passes_both() -> None:
         ("id: markt", "id: Markt"),
         ('  phone: "+43 5572 306 100"', '  phone: "call us"'),
         ("languages: [de, en, uk]", "languages: [de, english]"),
+        ("kind: language_cafe", "kind: language_caffe"),
+        ("repeat: FREQ=WEEKLY;BYDAY=WE", "repeat: FREQ=WEEKLI;BYDAY=WE"),
+        ('start: "2026-12-14 18:30"', 'start: "14.12.2026 18:30"'),
+        ('  end: "19:00"', '  end: "7pm"'),
+        ('  end: "19:00"', '  end: "19:00"\n  duration_minutes: 90'),
+        ("  place: markt\n  address: Rathausplatz 2, 6850 Testdorf\n", ""),
     ],
 )
 def test_what_validate_refuses_the_schema_refuses(tmp_path: Path, old: str, new: str) -> None:

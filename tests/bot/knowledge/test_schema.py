@@ -7,13 +7,14 @@ from typing import Any, get_args, get_origin, get_type_hints
 import pytest
 from pydantic import BaseModel
 
+from bot.knowledge.events import Calendar, Event
+from bot.knowledge.fields import LongText
 from bot.knowledge.limits import MAX_CODE, MAX_LONG_TEXT, MAX_SERVICES, MAX_TEXT
 from bot.knowledge.schema import (
     Code,
     Contact,
     Faq,
     Link,
-    LongText,
     Municipality,
     Place,
     Service,
@@ -21,7 +22,7 @@ from bot.knowledge.schema import (
     json_schema,
 )
 
-MODELS = [Municipality, Contact, Place, Faq, Service]
+MODELS = [Municipality, Contact, Place, Faq, Service, Event, Calendar]
 
 
 def _leaves(annotation: Any) -> list[Any]:
