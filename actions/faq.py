@@ -14,6 +14,7 @@ from actions.feedback import ask_feedback
 from actions.services import ActionFindService
 from bot.answers import formatting
 from bot.answers.categories import topic_of
+from bot.answers.event_answer import asks_for_events
 from bot.answers.faq import INTENT_TOPICS, best_faq_scored, weakly_matched
 from bot.answers.filters import describes_a_service
 from bot.answers.localise import localise
@@ -53,14 +54,14 @@ class ActionAnswerFaq(MunicipalityAction):
             return []
         faqs = self.repository.faqs(municipality.id, topic)
         chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
-        if chosen_id is None and describes_a_service(
-            request_message(tracker).get("text") or "", language
-        ):  # "a free German course in the evening": the places, not the information
+        text = request_message(tracker).get("text") or ""
+        if chosen_id is None and (
+            describes_a_service(text, language) or asks_for_events(text, language)
+        ):  # "a free German course in the evening", "the next language café": the places
             finder = ActionFindService(lambda: self.repository)
             return finder.answer(dispatcher, tracker, language, municipality)
         faq = next((f for f in faqs if f.id == chosen_id), None)
         if faq is None:
-            text = request_message(tracker).get("text") or ""
             faq, score = best_faq_scored(
                 faqs, text, language, corpus=self.repository.faqs(municipality.id)
             )

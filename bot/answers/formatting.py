@@ -48,10 +48,10 @@ def language_names(codes: Iterable[str]) -> str:
 def opening(status: OpeningStatus, language: str) -> str:
     """'Open now, until 16:00.' or 'Closed now. Opens on Monday at 08:00.' in the language."""
     if status.kind == "open" and status.until is not None:
-        text = phrase(language, "opening_open_until", time=_time(status.until, language))
+        text = phrase(language, "opening_open_until", time=clock(status.until, language))
     elif status.kind == "closed" and status.next_day and status.next_time and status.today:
         ahead = (status.next_day - status.today).days
-        values = {"time": _time(status.next_time, language)}
+        values = {"time": clock(status.next_time, language)}
         if ahead == 0:
             text = phrase(language, "opening_opens_today", **values)
         elif ahead == 1:
@@ -72,7 +72,8 @@ def opening(status: OpeningStatus, language: str) -> str:
     return text
 
 
-def _time(value: time, language: str) -> str:
+def clock(value: time, language: str) -> str:
+    """'08:00' in the language's digits."""
     return local_digits(str(format_time(value, "HH:mm", locale=language)), language)
 
 

@@ -24,6 +24,7 @@ from babel.lists import format_list
 from bot.answers import formatting
 from bot.answers.bidi import isolate
 from bot.answers.categories import topic_of
+from bot.answers.event_answer import next_dates
 from bot.answers.filters import access_of, formats_of
 from bot.answers.localise import localise, localise_name
 from bot.answers.location import Origin
@@ -144,6 +145,13 @@ def find_services(
     broader = topic_of(request.category)
     categories = [request.category, *([broader] if broader and broader != request.category else [])]
     found = _search(index, categories, request)
+    dates = next_dates(repository, municipality, request.category, request.language, now)
+    if dates:  # "where is the language café?": when it meets comes first
+        answer.utterances.append(
+            Utterance(
+                "utter_events_next", {"municipality_name": municipality_name, "events": dates}
+            )
+        )
     if found is not None:
         if not index.has(request.category):  # nothing of the kind: its topic instead
             answer.utterances.append(
@@ -154,6 +162,8 @@ def find_services(
         for item in found.items:
             answer.utterances.append(_item(item, municipality, request, now))
         answer.shown = [item.service for item in found.items]
+        return answer
+    if dates:  # no place of the kind, but its events: they are the answer
         return answer
     elsewhere = _neighbour(repository, municipality, request)
     if elsewhere is None:
@@ -262,7 +272,9 @@ def _item(item: Nearby, municipality: Municipality, request: Request, now: datet
     links = isolate(osm_link(service.lat, service.lon), language)
     origin = request.origin
     if origin.source in ("shared", "place"):
-        route = directions_link(origin.lat, origin.lon, service.lat, service.lon)
+        # a shared position never goes into a reply: replies are stored with the conversation
+        start = (origin.lat, origin.lon) if origin.source == "place" else None
+        route = directions_link(start, service.lat, service.lon)
         links += "\n" + phrase(language, "directions_on_foot", link=isolate(route, language))
     card = {"title": phrase(language, "card_button"), "payload": card_payload(service.id)}
     return Utterance(

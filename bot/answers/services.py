@@ -105,9 +105,11 @@ def _smallest(values: np.ndarray, count: int) -> np.ndarray:
     return part[np.argsort(values[part])]
 
 
-def directions_link(from_lat: float, from_lon: float, to_lat: float, to_lon: float) -> str:
-    """OpenStreetMap's walking directions from one point to another."""
-    route = f"{from_lat:.5f}%2C{from_lon:.5f}%3B{to_lat:.5f}%2C{to_lon:.5f}"
+def directions_link(start: tuple[float, float] | None, to_lat: float, to_lon: float) -> str:
+    """OpenStreetMap's walking directions to a point, from `start` (a public place); without
+    one, the map asks for the start (it offers the device's own position)."""
+    origin = f"{start[0]:.5f}%2C{start[1]:.5f}" if start else ""
+    route = f"{origin}%3B{to_lat:.5f}%2C{to_lon:.5f}"
     return f"https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route={route}"
 
 

@@ -105,3 +105,15 @@ def test_the_counter_card_is_in_both_languages(rasa_url: str) -> None:
     assert phrase("de", "card_purpose_registration") in text
     layout = next(r["custom"]["counter_card"] for r in card if "custom" in r)
     assert [s["dir"] for s in layout["sides"]] == ["rtl", "ltr", "ltr"]
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [("de", "Wann ist das nächste Sprachcafé?"), ("en", "when is the next language café?")],
+)
+def test_next_language_cafe(rasa_url: str, language: str, question: str) -> None:
+    replies = texts(
+        say(rasa_url, uuid.uuid4().hex, question, municipality="dornbirn", language=language)
+    )
+    assert replies[0].startswith(_opening("utter_events_next", language)), replies
+    assert "17:00–19:00" in replies[0]  # every Wednesday, 17:00 local, summer or winter

@@ -122,8 +122,8 @@ def test_no_doctor_in_dornbirn_offers_its_healthcare_never_bozen(kb) -> None:
 
 
 def test_nothing_within_reach_or_across_a_border_gives_the_office(kb) -> None:
-    # Kranj has welcome events (a kind with no broader topic), in Slovenia, far away
-    answer, _ = _find(kb, "dornbirn", "welcome_event")
+    # no sample town has an interpreting service, a kind with no broader topic
+    answer, _ = _find(kb, "dornbirn", "interpreting")
     assert [u.response for u in answer.utterances] == ["utter_service_none"]
     assert answer.found_nothing
 
@@ -178,6 +178,10 @@ def test_walking_directions_from_a_named_place(kb) -> None:
     answer, _ = _find(kb, "dornbirn", "pharmacy", origin=origin)
     links = answer.utterances[1].values["map_link"]
     assert "openstreetmap.org/directions?engine=fossgis_osrm_foot&route=47.41500%2C9.74200" in links
+    shared, _ = _find(kb, "dornbirn", "pharmacy", origin=Origin(47.41234, 9.74321, "shared"))
+    shared_links = shared.utterances[1].values["map_link"]
+    assert "directions?engine=fossgis_osrm_foot&route=%3B" in shared_links
+    assert "47.41234" not in shared_links  # the person's position is never in a reply
     centre, _ = _find(kb, "dornbirn", "pharmacy")
     assert "directions" not in centre.utterances[1].values["map_link"]
 
@@ -195,3 +199,31 @@ def test_filter_words_do_not_change_the_kind_of_place(text: str, language: str) 
     from bot.answers.filters import without_filters
 
     assert category_in_text(without_filters(text, language), language) == "language_courses"
+
+
+def test_next_language_cafe_dates_cross_the_clock_change(kb) -> None:
+    """Every Wednesday 17:00 in Dornbirn: 21 October (summer time) and 28 October (winter
+    time, after 25 October) both at 17:00 local, never a past one."""
+    from bot.answers.event_answer import next_dates
+
+    dornbirn = kb.municipality("dornbirn")
+    assert dornbirn is not None
+    monday = datetime(2026, 10, 19, 10, 0, tzinfo=timezone.utc)
+    text = next_dates(kb, dornbirn, "language_cafe", "en", monday)
+    assert "21 October" in text and "28 October" in text
+    assert text.count("17:00–19:00") >= 2
+    evening_after = datetime(2026, 10, 21, 18, 30, tzinfo=timezone.utc)  # 20:30 local: over
+    assert "21 October" not in next_dates(kb, dornbirn, "language_cafe", "en", evening_after)
+    assert next_dates(kb, dornbirn, "pharmacy", "en", monday) == ""
+
+
+def test_a_language_cafe_request_starts_with_its_next_dates(kb) -> None:
+    answer, _ = _find(kb, "dornbirn", "language_cafe")
+    assert answer.utterances[0].response == "utter_events_next"
+    assert answer.utterances[1].response == "utter_service_intro"
+
+
+def test_events_answer_when_the_town_has_no_place_of_the_kind(kb) -> None:
+    answer, _ = _find(kb, "dornbirn", "welcome_event")  # Dornbirn: welcome evenings, no venue
+    assert [u.response for u in answer.utterances] == ["utter_events_next"]
+    assert not answer.found_nothing
