@@ -22,7 +22,7 @@ EVENT_KINDS_FOR = {
     "welcome_event": ("welcome_event", "information_evening"),
 }
 SHOWN = 3
-WITHIN_DAYS = 14
+WITHIN_DAYS = 42  # six weeks: a monthly event is always among them
 
 
 def asks_for_events(text: str, language: str) -> bool:

@@ -227,3 +227,14 @@ def test_events_answer_when_the_town_has_no_place_of_the_kind(kb) -> None:
     answer, _ = _find(kb, "dornbirn", "welcome_event")  # Dornbirn: welcome evenings, no venue
     assert [u.response for u in answer.utterances] == ["utter_events_next"]
     assert not answer.found_nothing
+
+
+def test_an_event_imported_from_the_citys_calendar_file_shows(kb) -> None:
+    """Dornbirn's events/dornbirn.ics: an information evening every first Thursday."""
+    from bot.answers.event_answer import next_dates
+
+    dornbirn = kb.municipality("dornbirn")
+    assert dornbirn is not None
+    new_year = datetime(2026, 12, 31, 12, 0, tzinfo=timezone.utc)
+    text = next_dates(kb, dornbirn, "welcome_event", "en", new_year)
+    assert "Infoabend Deutschkurse" in text and "7 January" in text
