@@ -215,3 +215,39 @@ def test_counter_card_for_an_arabic_reader_in_bozen(browser: Browser, rasa_url: 
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     page.screenshot(path=str(ARTIFACTS / "widget-counter-card-ar-bozen.png"))
     context.close()
+
+
+PHONE_ORDER_JS = """
+() => {
+  const walker = document.createTreeWalker(document.querySelector('.wc-log') || document.body,
+                                           NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf('+386');
+    if (at < 0) continue;
+    const boxes = [];
+    for (let i = at; i < Math.min(node.data.length, at + 16); i++) {
+      if (node.data[i] === ' ') continue;
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = range.getBoundingClientRect();
+      boxes.push({ch: node.data[i], x: box.left, y: Math.round(box.top)});
+    }
+    return boxes;
+  }
+  return null;
+}
+"""
+
+
+def test_phone_number_reads_as_dialled_in_arabic(page: Page) -> None:
+    """In an Arabic reply the phone number keeps its order on screen: "+386 4 …" from left
+    to right, not "… 4 386+" (the groups reordered by right-to-left text)."""
+    say(page, "أين أقرب صيدلية؟")
+    boxes = page.evaluate(PHONE_ORDER_JS)
+    assert boxes, "a Kranj phone number is shown"
+    first_line = [b for b in boxes if b["y"] == boxes[0]["y"]]
+    assert len(first_line) >= 5
+    xs = [b["x"] for b in first_line]
+    assert xs == sorted(xs), first_line  # "+", "3", "8", "6", "4", … left to right
+    page.screenshot(path=str(ARTIFACTS / "widget-ar-phone.png"))
