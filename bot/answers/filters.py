@@ -4,7 +4,7 @@ childcare"), from bot/locales/filters/<code>.yml, and whether a service offers i
 from __future__ import annotations
 
 from bot.answers.categories import category_in_text
-from bot.answers.wordlists import WordLists, words_of
+from bot.answers.wordlists import WordLists, spelled_at, words_of
 from bot.knowledge.hours import OpeningHours, OpeningHoursError, parse
 from bot.knowledge.schema import Service
 
@@ -31,15 +31,10 @@ def without_filters(text: str, language: str) -> str:
     does not make a course request a childcare request."""
     words = words_of(text)
     for entry in FILTER_WORDS.found(text, language):
-        size = len(entry.words)
         start = 0
-        while start <= len(words) - size:
-            window = words[start : start + size]
-            last_matches = window[-1] == entry.words[-1] or (
-                entry.stem and window[-1].startswith(entry.words[-1])
-            )
-            if window[:-1] == list(entry.words[:-1]) and last_matches:
-                del words[start : start + size]
+        while start <= len(words) - len(entry.words):
+            if spelled_at(entry, words, start):
+                del words[start : start + len(entry.words)]
             else:
                 start += 1
     return " ".join(words)

@@ -67,24 +67,26 @@ def _typed_in_latin(words: list[str], code: str) -> bool:
     return all(word.isascii() for word in words)
 
 
+def spelled_at(entry: Entry, words: list[str], start: int, typos: bool = False) -> bool:
+    """Whether the entry is written in `words` from `start`: its last word as written (or
+    as a stem), or with `typos` one typo away from it."""
+    window = words[start : start + len(entry.words)]
+    if len(window) < len(entry.words) or window[:-1] != list(entry.words[:-1]):
+        return False
+    last, wanted = window[-1], entry.words[-1]
+    if typos:
+        return _one_typo(last, wanted, entry.stem)
+    return last == wanted or (entry.stem and last.startswith(wanted))
+
+
 def _matches(entry: Entry, words: list[str], typos: bool = False) -> bool:
     """Whether the entry's words appear in `words`; with `typos`, its last word also with one
     typo ("kindergarden"), if that word is long enough."""
-    size = len(entry.words)
-    wanted = entry.words[-1]
-    if typos and len(wanted) < MIN_TYPO_LENGTH:
+    if typos and len(entry.words[-1]) < MIN_TYPO_LENGTH:
         return False
-    for start in range(len(words) - size + 1):
-        window = words[start : start + size]
-        if window[:-1] != list(entry.words[:-1]):
-            continue
-        last = window[-1]
-        if typos:
-            if _one_typo(last, wanted, entry.stem):
-                return True
-        elif last == wanted or (entry.stem and last.startswith(wanted)):
-            return True
-    return False
+    return any(
+        spelled_at(entry, words, start, typos) for start in range(len(words) - len(entry.words) + 1)
+    )
 
 
 def _one_typo(word: str, wanted: str, stem: bool) -> bool:
