@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Session
 from bot.knowledge.events import Event
 from bot.knowledge.models import EventRow, FaqRow, MunicipalityRow, ServiceRow
 from bot.knowledge.schema import Contact, Faq, Municipality, Place, Service
+
+Parsed = TypeVar("Parsed", bound=BaseModel)
 
 
 @dataclass
@@ -100,11 +103,14 @@ class KnowledgeRepository:
     def faqs(self, municipality_id: str, topic: str | None = None) -> list[Faq]:
         snapshot = self._snapshot(municipality_id)
         if snapshot.faqs is None:
-            query = select(FaqRow).where(FaqRow.municipality_id == municipality_id)
-            with Session(self._engine) as session:
-                rows = session.scalars(query.order_by(FaqRow.pk))
-                snapshot.faqs = [Faq.parse_obj(row.data) for row in rows]
+            snapshot.faqs = self._parsed(FaqRow, Faq, municipality_id)
         return [faq for faq in snapshot.faqs if not topic or faq.topic == topic]
+
+    def _parsed(self, row: Any, model: type[Parsed], municipality_id: str) -> list[Parsed]:
+        """The municipality's rows of one table (FAQs, services, events), in file order."""
+        query = select(row).where(row.municipality_id == municipality_id).order_by(row.pk)
+        with Session(self._engine) as session:
+            return [model.parse_obj(found.data) for found in session.scalars(query)]
 
     def content_hash(self, municipality_id: str) -> str | None:
         """The hash of the municipality's content as synced (None: not known): what anything
@@ -115,18 +121,12 @@ class KnowledgeRepository:
         """The municipality's services, in file order."""
         snapshot = self._snapshot(municipality_id)
         if snapshot.services is None:
-            query = select(ServiceRow).where(ServiceRow.municipality_id == municipality_id)
-            with Session(self._engine) as session:
-                rows = session.scalars(query.order_by(ServiceRow.pk))
-                snapshot.services = [Service.parse_obj(r.data) for r in rows]
+            snapshot.services = self._parsed(ServiceRow, Service, municipality_id)
         return snapshot.services
 
     def events(self, municipality_id: str) -> list[Event]:
         """The municipality's events, its own then its calendars', in file order."""
         snapshot = self._snapshot(municipality_id)
         if snapshot.events is None:
-            query = select(EventRow).where(EventRow.municipality_id == municipality_id)
-            with Session(self._engine) as session:
-                rows = session.scalars(query.order_by(EventRow.pk))
-                snapshot.events = [Event.parse_obj(r.data) for r in rows]
+            snapshot.events = self._parsed(EventRow, Event, municipality_id)
         return snapshot.events
