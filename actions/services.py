@@ -3,7 +3,7 @@ answer is built by bot/answers/service_answer.py, the action utters it."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable, Dict, List, Optional
 
 from rasa_sdk import Tracker
@@ -25,19 +25,16 @@ from bot.answers.filters import filters_in_text, without_filters
 from bot.answers.localise import localise_name
 from bot.answers.location import Origin, resolve_origin
 from bot.answers.service_answer import Request, find_services
+from bot.clock import now
 from bot.knowledge.schema import CATEGORIES, Municipality
 from bot.locales.catalog import phrase
 
 Clock = Callable[[], datetime]
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class ActionFindService(MunicipalityAction):
     def __init__(
-        self, repository_factory: Optional[RepositoryFactory] = None, clock: Clock = utc_now
+        self, repository_factory: Optional[RepositoryFactory] = None, clock: Clock = now
     ) -> None:
         super().__init__(repository_factory)
         self._clock = clock

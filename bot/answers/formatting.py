@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
+from functools import lru_cache
 from typing import Iterable
 
-from babel.dates import format_date, format_time, get_day_names
+from babel import Locale
+from babel.dates import format_date, format_time, get_day_names, match_skeleton
 from babel.units import format_unit
 
 from bot.answers.bidi import local_digits
@@ -22,6 +25,23 @@ def long_date(day: date, language: str) -> str:
     "1. September 2026", "1 سبتمبر 2026"); English the European way."""
     text = format_date(day, format="long", locale=LONG_DATE_LOCALES.get(language, language))
     return local_digits(text, language)
+
+
+@lru_cache(maxsize=32)
+def _weekday_date_pattern(locale: str) -> str:
+    """The language's own order for weekday, day and month, with both written in full:
+    CLDR gives "mer 28 ott", a newcomer reads "mercoledì 28 ottobre" more easily."""
+    skeletons = Locale.parse(locale).datetime_skeletons
+    pattern = str(skeletons[match_skeleton("MMMMEd", skeletons)].pattern)
+    pattern = re.sub(r"(?<![EMLc])(E{1,3}|c{1,3})(?![EMLc])", "EEEE", pattern)
+    return re.sub(r"(?<![ML])(MMM|LLL)(?![ML])", lambda m: m.group(1)[0] * 4, pattern)
+
+
+def weekday_date(day: date, language: str) -> str:
+    """A day with its weekday and month in full, no year ("Wednesday 28 October",
+    "Mittwoch, 28. Oktober", "28 Ekim Çarşamba")."""
+    locale = LONG_DATE_LOCALES.get(language, language)
+    return local_digits(format_date(day, _weekday_date_pattern(locale), locale=locale), language)
 
 
 def distance(km: float, language: str) -> str:

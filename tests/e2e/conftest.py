@@ -16,6 +16,7 @@ from bot.knowledge.db import make_engine
 from bot.knowledge.sync import sync
 from tests.e2e.fake_telegram import FakeBotApi
 
+FIXED_CLOCK = "2026-10-21T19:30:00+02:00"
 RASA_PORT = int(os.environ.get("E2E_RASA_PORT") or free_port())
 ACTIONS_PORT = int(os.environ.get("E2E_ACTIONS_PORT") or free_port())
 SAMPLES = PROJECT_DIR / "knowledge" / "municipalities"
@@ -107,6 +108,9 @@ def rasa_url(
         # the tests are the proxy: X-Forwarded-For names the client (the staff page's
         # wrong-token limit is tested from made-up addresses, not from 127.0.0.1)
         "TRUSTED_PROXIES": "127.0.0.1",
+        # Wednesday 21 October 2026, 19:30 in Vienna, after that day's language café and four
+        # days before summer time ends: "next" dates are fixed and cross the change
+        "FIXED_CLOCK": FIXED_CLOCK,
     }
     with embedded_servers(work, model_path(), env, (RASA_PORT, ACTIONS_PORT)):
         yield f"http://localhost:{RASA_PORT}"

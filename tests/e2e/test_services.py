@@ -108,12 +108,55 @@ def test_the_counter_card_is_in_both_languages(rasa_url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("language", "question"),
-    [("de", "Wann ist das nächste Sprachcafé?"), ("en", "when is the next language café?")],
+    ("language", "question", "day"),
+    [
+        ("de", "Wann ist das nächste Sprachcafé?", "Mittwoch, 28. Oktober"),
+        ("en", "when is the next language café?", "Wednesday 28 October"),
+    ],
 )
-def test_next_language_cafe(rasa_url: str, language: str, question: str) -> None:
+def test_next_language_cafe(rasa_url: str, language: str, question: str, day: str) -> None:
+    """The servers' clock is fixed (conftest.FIXED_CLOCK) at Wednesday 21 October, 19:30 in
+    Vienna, after that day's café; summer time ends on Sunday 25 October."""
     replies = texts(
         say(rasa_url, uuid.uuid4().hex, question, municipality="dornbirn", language=language)
     )
     assert replies[0].startswith(_opening("utter_events_next", language)), replies
-    assert "17:00–19:00" in replies[0]  # every Wednesday, 17:00 local, summer or winter
+    first = replies[0].split("•")[1]
+    # every Wednesday at 17:00 local time, in winter as in summer (not 18:00 or 16:00)
+    assert f"{day} · 17:00–19:00" in first, replies[0]
+
+
+# "what's on this week?", as people ask it
+WHATS_ON = {
+    "en": "what's on this week?",
+    "de": "Was ist diese Woche los?",
+    "uk": "Які заходи цього тижня?",
+    "ar": "شو في فعاليات هالأسبوع؟",
+}
+IMPORTED = "Infoabend Deutschkurse: Welcher Kurs passt zu mir?"  # from events/dornbirn.ics
+
+
+@pytest.mark.parametrize("language", sorted(WHATS_ON))
+def test_whats_on_lists_the_next_events_with_the_imported_calendar(
+    rasa_url: str, language: str
+) -> None:
+    replies = texts(
+        say(
+            rasa_url,
+            uuid.uuid4().hex,
+            WHATS_ON[language],
+            municipality="dornbirn",
+            language=language,
+        )
+    )
+    assert replies[0].startswith(_opening("utter_events_next", language)), replies
+    titles = [block.split("\n")[0].strip() for block in replies[0].split("•")[1:]]
+    catalog_title = {  # the sample file's own titles, in the user's language
+        "en": "Language café at the city library",
+        "de": "Sprachcafé in der Stadtbibliothek",
+        "uk": "Мовне кафе в міській бібліотеці",
+        "ar": "مقهى اللغة في مكتبة المدينة",
+    }[language]
+    assert titles[0] == catalog_title, titles  # Wednesday 28 October comes first
+    # the first Thursday of November, imported from the city's calendar file
+    assert IMPORTED in titles, titles
