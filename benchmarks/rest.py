@@ -1,6 +1,7 @@
 """REST latency and throughput: this bot in its two profiles beside stock Rasa's starter.
 
-Usage: python -m benchmarks.rest [--seconds 30] [--rounds 3] [--levels 1 10 50]
+Usage: python -m benchmarks.rest [--seconds 20] [--rounds 2] [--levels 1 10 50]
+                                 [--lengths 8 50] [--turns 150] [--long 3]
 
 Four setups run side by side on this machine, idle while another is measured:
   starter      `rasa init --no-prompt`, trained here in a temporary folder, `rasa run`
@@ -10,13 +11,19 @@ Four setups run side by side on this machine, idle while another is measured:
   production-1 the production profile (PostgreSQL tracker store and knowledge, Redis locks,
                action server with 2 workers), load on one Rasa instance
   production-2 the same cluster, load spread over both instances
-Each level (concurrent conversations, benchmarks/load.py: each simulated newcomer waits for
-the answer before writing again) is measured in `rounds` rounds; in each round every setup
-gets seconds/rounds under the same load, one after the other. A shared machine's speed
+Each conversation length (messages per simulated newcomer, then a new one takes the seat) and
+level (concurrent conversations, benchmarks/load.py: each simulated newcomer waits for the
+answer before writing again) is measured in `rounds` rounds; in each round every setup gets
+seconds/rounds under the same load, one after the other. A shared machine's speed
 drifts over minutes, so interleaving the setups compares them under the same conditions;
 the figures of the rounds are then added up. The per-sender rate limit is lifted: this
 measures capacity, not the flood guard. Resident memory (RSS) of each process is read from
 /proc after the heaviest level.
+
+Then the cost of a message by its place in one conversation: `long` conversations of
+`turns` messages per setup, one at a time, the setups taking turns; the median latency of
+turns 1, 5, 10, 50 and 150 (each with its two neighbours on either side, over all those
+conversations).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,7 +57,7 @@ from bot.cluster import (
 )
 
 LIFTED_RATE_LIMIT = "1000000"
-CONVERSATION_LENGTH = 8  # messages per simulated newcomer, then a new one takes the seat
+SHOWN_TURNS = (1, 5, 10, 50, 150)
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -61,11 +69,19 @@ class Setup:
     urls: list[str]
     pids: dict[str, int]  # process name -> pid, for CPU time and memory
     require_reply: bool = True
-    rounds: dict[int, list[LoadResult]] = field(default_factory=dict)  # level -> rounds
+    # (length, level) -> rounds
+    rounds: dict[tuple[int, int], list[LoadResult]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)  # process -> seconds, last level
+    by_turn: list[list[float]] = field(default_factory=list)  # conversation -> latencies
 
-    def result(self, level: int) -> LoadResult:
-        return LoadResult.merged(self.rounds[level])
+    def result(self, length: int, level: int) -> LoadResult:
+        return LoadResult.merged(self.rounds[(length, level)])
+
+    def turn(self, number: int) -> float:
+        """Median latency of turn `number` (1-based) and its two neighbours either side."""
+        around = range(max(number - 3, 0), number + 2)
+        found = [c[i] for c in self.by_turn for i in around if i < len(c)]
+        return statistics.median(found) if found else float("nan")
 
 
 def _tree(pid: int) -> list[int]:
@@ -108,52 +124,82 @@ def _cpu_seconds(pid: int) -> float:
     return total / TICKS
 
 
-def _round(setup: Setup, level: int, seconds: float, label: str) -> LoadResult:
+def _round(setup: Setup, length: int, level: int, seconds: float, label: str) -> LoadResult:
     return asyncio.run(
         run_load(
             setup.urls,
             level,
             seconds=seconds,
-            length=CONVERSATION_LENGTH,
+            length=length,
             prefix=f"{setup.name}-{label}",
             require_reply=setup.require_reply,
         )
     )
 
 
-def measure(setups: list[Setup], levels: list[int], seconds: float, rounds: int) -> None:
-    """Each level in turn; within it, `rounds` rounds of seconds/rounds per setup, the
-    setups one after the other. Then CPU time per answered message at the last level."""
+def measure(
+    setups: list[Setup], lengths: list[int], levels: list[int], seconds: float, rounds: int
+) -> None:
+    """Each length and level in turn; within it, `rounds` rounds of seconds/rounds per
+    setup, the setups one after the other. Then CPU time per answered message at the last."""
     for setup in setups:
         asyncio.run(
             run_load(setup.urls, 4, seconds=5.0, prefix=f"warm-{setup.name}", require_reply=False)
         )
-    for level in levels:
-        for setup in setups:
-            setup.rounds[level] = []
-            setup.cpu = {process: 0.0 for process in [*setup.pids, "client"]}
-        for number in range(rounds):
+    for length in lengths:
+        for level in levels:
+            key = (length, level)
             for setup in setups:
-                before = {process: _cpu_seconds(pid) for process, pid in setup.pids.items()}
-                client = time.process_time()
-                result = _round(setup, level, seconds / rounds, f"{level}-{number}")
-                setup.rounds[level].append(result)
-                for process, pid in setup.pids.items():
-                    setup.cpu[process] += _cpu_seconds(pid) - before[process]
-                setup.cpu["client"] += time.process_time() - client
-            print(
-                f"  {level:>3} concurrent, round {number + 1}/{rounds}: "
-                + ", ".join(f"{s.name} {s.rounds[level][-1].per_second:.1f}" for s in setups)
-                + " msg/s",
-                flush=True,
-            )
-        for setup in setups:
-            print(f"  {setup.name:<13}{setup.result(level).summary()}", flush=True)
+                setup.rounds[key] = []
+                setup.cpu = {process: 0.0 for process in [*setup.pids, "client"]}
+            for number in range(rounds):
+                for setup in setups:
+                    before = {process: _cpu_seconds(pid) for process, pid in setup.pids.items()}
+                    client = time.process_time()
+                    label = f"{length}-{level}-{number}"
+                    setup.rounds[key].append(_round(setup, length, level, seconds / rounds, label))
+                    for process, pid in setup.pids.items():
+                        setup.cpu[process] += _cpu_seconds(pid) - before[process]
+                    setup.cpu["client"] += time.process_time() - client
+            for setup in setups:
+                print(
+                    f"  {length:>3} msg {setup.name:<13}{setup.result(*key).summary()}", flush=True
+                )
+    last = (lengths[-1], levels[-1])
     for setup in setups:
-        messages = max(setup.result(levels[-1]).messages, 1)
+        messages = max(setup.result(*last).messages, 1)
         print(
-            f"  {setup.name:<13}CPU per message at {levels[-1]}: "
+            f"  {setup.name:<13}CPU per message at {last[1]} x {last[0]}: "
             + ", ".join(f"{p} {s / messages * 1000:.0f} ms" for p, s in setup.cpu.items()),
+            flush=True,
+        )
+
+
+def measure_by_turn(setups: list[Setup], turns: int, conversations: int) -> None:
+    """`conversations` conversations of `turns` messages per setup, one at a time."""
+    for number in range(conversations):
+        for setup in setups:
+            result = asyncio.run(
+                run_load(
+                    setup.urls,
+                    1,
+                    turns=turns,
+                    prefix=f"{setup.name}-long-{number}",
+                    require_reply=setup.require_reply,
+                )
+            )
+            if result.failures:
+                print(f"  {setup.name}: {len(result.failures)} failures, e.g. {result.failures[0]}")
+            setup.by_turn.append(result.latencies)
+    print(f"\nLatency by turn, median ms ({conversations} conversations of {turns} per setup)")
+    shown = [t for t in SHOWN_TURNS if t <= turns]
+    print("  " + " " * 13 + "".join(f"{'turn ' + str(t):>10}" for t in shown) + "  150 / 5")
+    for setup in setups:
+        ratio = setup.turn(shown[-1]) / setup.turn(5) if 5 in shown else float("nan")
+        print(
+            f"  {setup.name:<13}"
+            + "".join(f"{setup.turn(t) * 1000:>10.0f}" for t in shown)
+            + f"  {ratio:7.2f}",
             flush=True,
         )
 
@@ -262,55 +308,67 @@ def production(model: str) -> Iterator[list[Setup]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _summary(setups: dict[str, Setup], levels: list[int]) -> None:
+def _summary(setups: dict[str, Setup], lengths: list[int], levels: list[int]) -> None:
     print("\nSummary (same run, same load, setups interleaved)")
-    for level in levels:
-        reference = setups["starter"].result(level)
-        for name, setup in setups.items():
-            result = setup.result(level)
-            print(
-                f"  {level:>3} concurrent  {name:<13} {result.per_second:6.1f} msg/s  "
-                f"p95 {result.percentile(0.95) * 1000:6.0f} ms  "
-                f"(starter p95 {reference.percentile(0.95) * 1000:.0f} ms)"
+    starter = setups["starter"]
+    for length in lengths:
+        for level in levels:
+            reference = starter.result(length, level)
+            for name, setup in setups.items():
+                result = setup.result(length, level)
+                speed = result.per_second / max(reference.per_second, 1e-9)
+                print(
+                    f"  {length:>3} msg {level:>3} concurrent  {name:<13} "
+                    f"{result.per_second:6.1f} msg/s ({speed:4.2f}x)  "
+                    f"p95 {result.percentile(0.95) * 1000:6.0f} ms "
+                    f"({result.percentile(0.95) / reference.percentile(0.95):4.2f}x)"
+                )
+    print("Targets:")
+    for length in lengths:
+        for level in [level for level in levels if level >= 10]:
+            ours, reference = (
+                setups["embedded"].result(length, level),
+                starter.result(length, level),
             )
-    if 10 not in levels:
-        return
-    reference = setups["starter"].result(10)
-    print(
-        "Target p95 at 10 concurrent no worse than the starter's: "
-        + ", ".join(
-            f"{name} {setups[name].result(10).percentile(0.95) * 1000:.0f} ms"
-            for name in ("embedded", "production-1")
+            print(
+                f"  {length} msg, {level} concurrent: embedded msg/s "
+                f"{ours.per_second / max(reference.per_second, 1e-9):.2f}x the starter's (>= 2), "
+                f"p95 {ours.percentile(0.95) / reference.percentile(0.95):.2f}x (<= 0.5)"
+            )
+    one, two = setups["production-1"], setups["production-2"]
+    for length in lengths:
+        scales = []
+        for level in levels:
+            overall = two.result(length, level).per_second / max(
+                one.result(length, level).per_second, 1e-9
+            )
+            scales.append(f"{overall:.2f}x at {level}")
+        print(f"  {length} msg: two production instances vs one (>= 1.5): " + "; ".join(scales))
+    if all(setup.by_turn for setup in setups.values()):
+        print(
+            "  turn 150 / turn 5 (<= 1.3): "
+            + ", ".join(
+                f"{name} {setup.turn(150) / setup.turn(5):.2f}" for name, setup in setups.items()
+            )
         )
-        + f", starter {reference.percentile(0.95) * 1000:.0f} ms"
-    )
-    scales = []
-    for level in levels:
-        one, two = setups["production-1"], setups["production-2"]
-        by_round = [
-            b.per_second / max(a.per_second, 1e-9)
-            for a, b in zip(one.rounds[level], two.rounds[level])
-        ]
-        overall = two.result(level).per_second / max(one.result(level).per_second, 1e-9)
-        scales.append(
-            f"{overall:.2f}x at {level} (rounds " + ", ".join(f"{r:.2f}" for r in by_round) + ")"
-        )
-    print("Target two instances >= 1.5x one: " + "; ".join(scales))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=30.0, help="per level and setup")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per level")
+    parser.add_argument("--seconds", type=float, default=20.0, help="per cell and setup")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds per cell")
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--lengths", type=int, nargs="+", default=[8, 50])
+    parser.add_argument("--turns", type=int, default=150, help="of the long conversations")
+    parser.add_argument("--long", type=int, default=3, help="long conversations per setup")
     parser.add_argument(
         "--model", default=None, help="default: the current model (trains if stale)"
     )
     args = parser.parse_args()
     model = str(PROJECT_DIR / args.model) if args.model else current_model()
     print(
-        f"REST channel, {args.seconds:.0f} s per level and setup in {args.rounds} rounds; "
-        f"concurrent conversations {args.levels}"
+        f"REST channel, {args.seconds:.0f} s per cell and setup in {args.rounds} rounds; "
+        f"conversations of {args.lengths} messages, {args.levels} at once"
     )
     with (
         tempfile.TemporaryDirectory(prefix="bench-rest-") as temporary,
@@ -322,10 +380,12 @@ def main() -> None:
             *stack.enter_context(embedded(work, model)),
             *stack.enter_context(production(model)),
         ]
-        measure(setups, args.levels, args.seconds, args.rounds)
+        measure(setups, args.lengths, args.levels, args.seconds, args.rounds)
         for setup in setups:
             _memory(setup.name, setup.pids)
-    _summary({setup.name: setup for setup in setups}, args.levels)
+        if args.long:
+            measure_by_turn(setups, args.turns, args.long)
+    _summary({setup.name: setup for setup in setups}, args.lengths, args.levels)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,12 @@ from bot.cluster import embedded_servers
 
 
 @contextlib.contextmanager
-def embedded_webhook(folder: Path, model: str, **env: str) -> Iterator[str]:
+def embedded_webhook(
+    folder: Path, model: str, cached_conversations: int | None = None, **env: str
+) -> Iterator[str]:
     """The sample knowledge synced into a database in `folder`, the action server and Rasa
-    started with their files there and `env` on top of this process's environment; yields
-    the REST webhook's URL."""
+    started with their files there and `env` on top of this process's environment (and
+    another number of conversations cached, if given); yields the REST webhook's URL."""
     environment = {
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -31,5 +33,7 @@ def embedded_webhook(folder: Path, model: str, **env: str) -> Iterator[str]:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    with embedded_servers(folder, model, environment) as url:
+    with embedded_servers(
+        folder, model, environment, cached_conversations=cached_conversations
+    ) as url:
         yield f"{url}/webhooks/rest/webhook"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -101,16 +102,24 @@ def current_model() -> str:
     return str(PROJECT_DIR / relative)
 
 
-def embedded_endpoints(folder: Path, actions_port: int) -> Path:
+def embedded_endpoints(
+    folder: Path, actions_port: int, cached_conversations: int | None = None
+) -> Path:
     """endpoints.yml as `make run` uses it, with another action server port and the
-    conversation database in `folder` (tests and benchmarks run beside a live `make run`)."""
-    endpoints = folder / "endpoints.yml"
-    endpoints.write_text(
+    conversation database in `folder` (tests and benchmarks run beside a live `make run`);
+    and another number of conversations cached in the process, if given."""
+    text = (
         (PROJECT_DIR / "endpoints.yml")
         .read_text()
         .replace("localhost:5055", f"localhost:{actions_port}")
         .replace("db: var/tracker.db", f"db: {folder / 'tracker.db'}")
     )
+    if cached_conversations is not None:
+        text = re.sub(
+            r"cached_conversations: \d+", f"cached_conversations: {cached_conversations}", text
+        )
+    endpoints = folder / "endpoints.yml"
+    endpoints.write_text(text)
     return endpoints
 
 
@@ -143,16 +152,18 @@ def embedded_servers(
     env: Mapping[str, str],
     ports: tuple[int, int] | None = None,
     extra_args: Sequence[str] = (),
+    cached_conversations: int | None = None,
 ) -> Iterator[str]:
     """The action server and one `rasa run` as `make run` starts them, on `ports` (Rasa,
     actions; free ones by default), with their logs (`rasa.log`, `actions.log`) and the
     conversation database in `folder`; yields Rasa's URL once both answer, stops both after.
     `extra_args` go to both commands (e.g. `--debug`)."""
     rasa_port, actions_port = ports or (free_port(), free_port())
+    endpoints = embedded_endpoints(folder, actions_port, cached_conversations)
     commands = {
         "actions": [*actions_run(actions_port), *extra_args],
         "rasa": [
-            *rasa_run(model, rasa_port, embedded_endpoints(folder, actions_port)),
+            *rasa_run(model, rasa_port, endpoints),
             *extra_args,
         ],
     }

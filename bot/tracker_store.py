@@ -1,22 +1,46 @@
-"""Conversation storage that never writes a shared location to disk.
+"""Conversation storage that never writes a shared location to disk, and whose cost per
+message does not grow with the conversation.
 
 A location the channel shares (browser geolocation, a Telegram location) is used for the
 nearest-service lookup of that very message: the actions read it from the in-memory tracker
 of the current turn. Rasa saves the tracker after the turn; this store removes `location`
 from the message metadata (and from the parse data's copy of it) before writing.
+
+Rasa's SQL store reads every event of the conversation session for each message and replays
+it; the policies and the action server then walk that whole history too. Here a message reads
+the latest `recent_events` events and, from before them, only the latest event that still
+shapes the conversation's state (each slot's value, a paused conversation, an active loop).
+The dialogue needs no more: no slot influences a prediction and the policies look at most a
+few turns back (config.yml, docs/operations.md "Long conversations").
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
-from typing import Any, Generator, Iterator
+import itertools
+import json
+from functools import lru_cache
+from typing import Any, Generator, Iterator, Optional, Type
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, ensure_schema_exists
 from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
-from rasa.shared.core.events import Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActiveLoop,
+    AllSlotsReset,
+    ConversationPaused,
+    ConversationResumed,
+    Event,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot.conversation_cache import ConversationCache, window
 
 PRIVATE_METADATA = ("location",)
 
@@ -52,6 +76,68 @@ def scrub(event: Event) -> Event:
     return clean
 
 
+# Events after which the earlier ones no longer count (Rasa's own session boundary).
+BOUNDARIES = (SessionStarted.type_name, Restarted.type_name)
+# Events before the recent ones that still shape the state: the latest of each kind (of
+# each slot, for slot events) is read.
+STATEFUL = (
+    SlotSet.type_name,
+    ActiveLoop.type_name,
+    ConversationPaused.type_name,
+    ConversationResumed.type_name,
+    AllSlotsReset.type_name,
+)
+# How many of the tracker's events are in the database (set on the trackers this store
+# builds or saves): new events are the ones after them.
+STORED = "_welcome_stored_events"
+
+
+@lru_cache(maxsize=64)  # a few dozen kinds of event
+def _event_class(type_name: str) -> Optional[Type[Event]]:
+    """Rasa looks the class up by walking every subclass of Event, for every event."""
+    return Event.resolve_by_type(type_name, default=None)
+
+
+def deserialise(data: dict[str, Any]) -> Optional[Event]:
+    """An event from its stored form, as `Event.from_parameters` makes it."""
+    event_class = _event_class(str(data.get("event")))
+    return event_class._from_parameters(data) if event_class is not None else None
+
+
+def _state_before(rows: list[tuple[int, str, str]]) -> list[int]:
+    """Of the latest stateful events before the recent ones (id, type, name), those that
+    still hold: slots set after the last reset, the later of pause and resume, the loop."""
+    reset = max((i for i, kind, _ in rows if kind == AllSlotsReset.type_name), default=-1)
+    pausing = [(i, kind) for i, kind, _ in rows if kind in ("pause", "resume")]
+    keep = [i for i, kind, _ in rows if kind == SlotSet.type_name and i > reset]
+    keep += [i for i, kind, _ in rows if kind == ActiveLoop.type_name]
+    keep += [max(pausing)[0]] if pausing else []
+    return sorted(keep)
+
+
+def _sqlite_write_ahead(connection: Any, _record: Any) -> None:
+    """A write-ahead log, synced at checkpoints: a message's commit no longer waits for the
+    disk twice. A crash of the process loses nothing; a power cut may lose the last messages
+    before a checkpoint, never the file (https://www.sqlite.org/wal.html)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _row(sender_id: str, event: Event) -> dict[str, Any]:
+    """An event as Rasa's SQL store writes it."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
+
+
 class TrackerStoreError(RuntimeError):
     """A database operation of the tracker store failed; the message fails, not the server."""
 
@@ -67,11 +153,27 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
 
     engine: sa.engine.Engine
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        recent_events: int = 30,
+        cached_conversations: int = 500,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if int(recent_events) < 20:
+            raise ValueError("recent_events: at least 20 (two turns and then some)")
+        self.recent_events = int(recent_events)
+        self.cache = ConversationCache(int(cached_conversations))
         url = self.engine.url
         self.engine.dispose()
         self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_write_ahead)
+        # the latest event of a conversation, and its recent ones, read from the index alone
+        sa.Index("events_sender_id_id", self.SQLEvent.sender_id, self.SQLEvent.id).create(
+            self.engine, checkfirst=True
+        )
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     @contextlib.contextmanager
@@ -86,6 +188,96 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         finally:
             session.close()
 
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """The conversation's current session: its recent events, and the latest state-shaping
+        event of each kind before them; from the process's cache while no other instance
+        has written to the conversation since."""
+        with self.session_scope() as session:
+            latest = self._span(session, sender_id)
+            if latest is None:
+                self.cache.drop(sender_id)
+                return None
+            events = self.cache.get(sender_id, latest)
+            if events is None:
+                events = self._recent(session, sender_id)
+                self.cache.put(sender_id, latest, events)
+        tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        setattr(tracker, STORED, len(tracker.events))
+        return tracker
+
+    def _span(self, session: Any, sender_id: str) -> Optional[tuple[int, int]]:
+        """The ids of the conversation's first and latest stored events: a write by
+        another instance changes the latest, the privacy purge the first."""
+        table = self.SQLEvent
+        first, latest = (
+            session.query(sa.func.min(table.id), sa.func.max(table.id))
+            .filter(table.sender_id == sender_id)
+            .one()
+        )
+        return None if latest is None else (int(first), int(latest))
+
+    def _recent(self, session: Any, sender_id: str) -> list[Event]:
+        table = self.SQLEvent
+        mine = table.sender_id == sender_id
+        start = (
+            session.query(sa.func.max(table.id)).filter(mine, table.type_name.in_(BOUNDARIES))
+        ).scalar() or 0
+        recent = (
+            session.query(table.id, table.data)
+            .filter(mine, table.id >= start)
+            .order_by(table.id.desc())
+            .limit(self.recent_events)
+            .all()
+        )
+        if not recent:
+            return []
+        first = recent[-1][0]
+        earlier: list[Any] = []
+        if first > start:  # the session began before the recent events
+            latest = (
+                session.query(sa.func.max(table.id), table.type_name, table.action_name)
+                .filter(mine, table.id >= start, table.id < first, table.type_name.in_(STATEFUL))
+                .group_by(table.type_name, table.action_name)
+                .all()
+            )
+            wanted = _state_before([(i, kind, name) for i, kind, name in latest])
+            if start:
+                wanted.insert(0, start)
+            if wanted:
+                earlier = (
+                    session.query(table.id, table.data)
+                    .filter(table.id.in_(wanted))
+                    .order_by(table.id)
+                    .all()
+                )
+        rows = itertools.chain(earlier, reversed(recent))
+        return [e for e in (deserialise(json.loads(data)) for _, data in rows) if e is not None]
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's save, in one statement for all new events; then the conversation is
+        kept in the process's cache with the id of its latest event."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = [
+                _row(tracker.sender_id, event)
+                for event in self._additional_events(session, tracker)
+            ]
+            if rows:
+                session.execute(sa.insert(self.SQLEvent.__table__), rows)
+            session.commit()
+            latest = self._span(session, tracker.sender_id)
+        setattr(tracker, STORED, len(tracker.events))
+        if latest is not None:
+            events = window(list(tracker.events), self.recent_events)
+            self.cache.put(tracker.sender_id, latest, events)
+
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
-        for event in super()._additional_events(session, tracker):
+        """The events after those already stored: counted on the trackers this store built;
+        Rasa's way (the number of events of the session in the database) for any other."""
+        stored = getattr(tracker, STORED, None)
+        if stored is None:
+            new: Iterator[Event] = super()._additional_events(session, tracker)
+        else:
+            new = itertools.islice(tracker.events, stored, None)
+        for event in new:
             yield scrub(event)

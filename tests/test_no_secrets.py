@@ -41,5 +41,6 @@ def test_production_endpoints_take_every_connection_value_from_the_environment()
     endpoints = yaml.safe_load((PROJECT_DIR / "endpoints.production.yml").read_text())
     for section in ("tracker_store", "lock_store", "action_endpoint"):
         values = {k: v for k, v in endpoints[section].items() if k not in ("type", "dialect")}
-        literal = {k: v for k, v in values.items() if k != "key_prefix" and "${" not in str(v)}
+        tuning = ("key_prefix", "recent_events", "cached_conversations")  # not connections
+        literal = {k: v for k, v in values.items() if k not in tuning and "${" not in str(v)}
         assert literal == {}, f"{section} has literal values: {literal}"

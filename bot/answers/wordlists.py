@@ -101,6 +101,58 @@ def _one_typo(word: str, wanted: str, stem: bool) -> bool:
     )
 
 
+class _Index:
+    """Where to look for a word among a file's entries, so a message is checked against the
+    few entries that can match at each word rather than against all of them. It only
+    narrows: `spelled_at` still decides, so what is found is what a full scan finds."""
+
+    def __init__(self, found: tuple[Entry, ...]) -> None:
+        self.entries = found
+        self.first: dict[str, list[int]] = {}  # entries starting with this exact word
+        self.stems: dict[str, list[int]] = {}  # one-word stems, by their first two letters
+        self.short_stems: list[int] = []  # one-word stems of one letter
+        self.by_length: dict[int, list[int]] = {}  # one-word, typo-matchable, by length
+        self.stems_by_length: list[tuple[int, int]] = []  # (length, position), the same
+        for position, entry in enumerate(found):
+            if len(entry.words) > 1 or not entry.stem:
+                self.first.setdefault(entry.words[0], []).append(position)
+            elif len(entry.words[0]) >= 2:
+                self.stems.setdefault(entry.words[0][:2], []).append(position)
+            else:
+                self.short_stems.append(position)
+            if len(entry.words) == 1 and len(entry.words[0]) >= MIN_TYPO_LENGTH:
+                if entry.stem:
+                    self.stems_by_length.append((len(entry.words[0]), position))
+                else:
+                    self.by_length.setdefault(len(entry.words[0]), []).append(position)
+
+    def candidates(self, word: str, typos: bool) -> list[int]:
+        """Entries that may be spelled (with `typos`: with one typo) from this word on."""
+        if not typos:
+            return [*self.first.get(word, ()), *self.stems.get(word[:2], ()), *self.short_stems]
+        size = len(word)
+        multi = [p for p in self.first.get(word, ()) if len(self.entries[p].words) > 1]
+        return [
+            *(p for p in multi if len(self.entries[p].words[-1]) >= MIN_TYPO_LENGTH),
+            *(p for n in (size - 1, size, size + 1) for p in self.by_length.get(n, ())),
+            *(p for n, p in self.stems_by_length if n <= size + 1),
+        ]
+
+    def found(self, words: list[str], typos: bool) -> list[Entry]:
+        hits = {
+            p
+            for start, word in enumerate(words)
+            for p in self.candidates(word, typos)
+            if spelled_at(self.entries[p], words, start, typos)
+        }
+        return [self.entries[p] for p in sorted(hits)]
+
+
+@cache
+def _index(path: Path, top: str, keys: tuple[str, ...], latin: bool) -> _Index:
+    return _Index(latin_entries(path, top, keys) if latin else entries(path, top, keys))
+
+
 @dataclass(frozen=True)
 class WordLists:
     """The word lists in bot/locales/<folder>/, under the file's key `top`."""
@@ -110,11 +162,9 @@ class WordLists:
     keys: tuple[str, ...]
     typos: bool = True  # also words one typo away, when nothing is spelled right
 
-    def _entries(self, code: str, words: list[str]) -> tuple[Entry, ...]:
+    def _index(self, code: str, words: list[str]) -> _Index:
         path = catalog.CATALOG_DIR / self.folder / f"{code}.yml"
-        if _typed_in_latin(words, code):
-            return latin_entries(path, self.top, self.keys)
-        return entries(path, self.top, self.keys)
+        return _index(path, self.top, self.keys, _typed_in_latin(words, code))
 
     def found(self, text: str, language: str, fallback: str = "en") -> list[Entry]:
         """The entries named in `text`, in the user's language, then `fallback`; only when no
@@ -124,7 +174,7 @@ class WordLists:
             return []
         for typos in (False, True) if self.typos else (False,):  # spelled right first
             for code in dict.fromkeys((language, fallback)):
-                hits = [e for e in self._entries(code, words) if _matches(e, words, typos)]
+                hits = self._index(code, words).found(words, typos)
                 if hits:
                     return hits
         return []

@@ -18,6 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import runtime
 from bot.channels.address import AddressLimit
 from bot.channels.choices import numbered
 from bot.channels.delivery import deliver
@@ -94,6 +95,12 @@ class ValidatingRestInput(RestInput):
             # errors Sanic raises before any route (headers or URL over 8 KB: 413) in JSON,
             # like every refusal of the channels, instead of Sanic's plain text
             app.config.FALLBACK_ERROR_FORMAT = "json"
+            runtime.check_action_responses_once_compiled()
+
+        @webhook.listener("after_server_start")
+        async def freeze(app: Any, loop: Any) -> None:
+            # after Rasa's own start listener has loaded the model
+            runtime.freeze_loaded_objects()
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -38,6 +38,8 @@ class KnowledgeRepository:
         self._engine = engine
         self._snapshots: dict[str, _Snapshot] = {}
         self._view: dict[str, _Snapshot] | None = None
+        # (id, content hash) of every municipality, and those municipalities parsed
+        self._all: tuple[tuple[tuple[str, str | None], ...], list[Municipality]] | None = None
 
     @property
     def engine(self) -> Engine:
@@ -79,10 +81,15 @@ class KnowledgeRepository:
 
     def municipalities(self) -> list[Municipality]:
         """Every municipality with its places and contact (without FAQs, services and
-        events)."""
+        events); parsed again only when one of them changed (one query to find out)."""
         with Session(self._engine) as session:
-            rows = session.scalars(select(MunicipalityRow).order_by(MunicipalityRow.id))
-            return [Municipality.parse_obj(row.data) for row in rows]
+            query = select(MunicipalityRow.id, MunicipalityRow.content_hash)
+            key = tuple((str(i), h) for i, h in session.execute(query.order_by(MunicipalityRow.id)))
+        if self._all is None or self._all[0] != key:
+            with Session(self._engine) as session:
+                rows = session.scalars(select(MunicipalityRow).order_by(MunicipalityRow.id))
+                self._all = (key, [Municipality.parse_obj(row.data) for row in rows])
+        return list(self._all[1])
 
     def municipality(self, municipality_id: str) -> Municipality | None:
         snapshot = self._snapshot(municipality_id)

@@ -32,8 +32,9 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
 from bot.language.registry import word_prefixes
@@ -80,6 +81,17 @@ def _vectorizer(
     )
 
 
+def tfidf(vectorizer: TfidfVectorizer, idf: np.ndarray, texts: List[str]) -> csr_matrix:
+    """`vectorizer.transform(texts)` (sublinear tf, idf, l2 norm) with its idf given: sklearn
+    1.1 rebuilds `idf_` from a diagonal matrix on every call to check it is fitted, which
+    cost more than the transform itself."""
+    counts = CountVectorizer.transform(vectorizer, texts).astype(np.float64)
+    np.log(counts.data, counts.data)
+    counts.data += 1.0
+    counts.data *= idf[counts.indices]
+    return normalize(counts, norm="l2", copy=False)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearIntentClassifier(GraphComponent):
     """TF-IDF n-grams + LinearSVC, one model for every language."""
@@ -122,6 +134,7 @@ class LinearIntentClassifier(GraphComponent):
         self._config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
         self._vectorizers = vectorizers or []
+        self._idfs: Optional[List[np.ndarray]] = None  # of the fitted vectorizers
         self._weights, self._bias, self._classes = weights, bias, classes or []
         self._evidence_mask: Optional[np.ndarray] = None
         self._speller: Optional[Speller] = None
@@ -178,10 +191,12 @@ class LinearIntentClassifier(GraphComponent):
 
     def _features(self, texts: List[str]) -> Any:
         forms = self._forms(texts)
+        if self._idfs is None:
+            self._idfs = [np.asarray(v.idf_, dtype=np.float64) for v in self._vectorizers]
         return hstack(
             [
-                vectorizer.transform(forms[_ANALYZERS[kind][2]])
-                for kind, vectorizer in zip(self._kinds(), self._vectorizers)
+                tfidf(vectorizer, idf, forms[_ANALYZERS[kind][2]])
+                for kind, vectorizer, idf in zip(self._kinds(), self._vectorizers, self._idfs)
             ]
         ).tocsr()
 
@@ -200,6 +215,7 @@ class LinearIntentClassifier(GraphComponent):
         forms = self._forms(texts)
         for kind, vectorizer in zip(self._kinds(), self._vectorizers):
             vectorizer.fit(forms[_ANALYZERS[kind][2]])
+        self._idfs = None
         svm = LinearSVC(C=self._config["C"], random_state=42)
         svm.fit(self._features(texts), labels)
         self._weights, self._bias = svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32)

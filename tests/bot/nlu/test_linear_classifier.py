@@ -134,3 +134,16 @@ def test_russian_in_latin_letters_meets_its_cyrillic_examples(tmp_path: Path) ->
     (tmp_path / "plain").mkdir()
     without = _trained(tmp_path / "plain", {"latin_char": False})
     assert _ranking(without, "nuzhna rabota")[0]["confidence"] == 0.0  # nothing known
+
+
+def test_tfidf_is_sklearns_transform() -> None:
+    from bot.nlu.linear_classifier import _vectorizer, tfidf
+
+    texts = ["wo finde ich einen deutschkurs", "cerco lavoro a bolzano", "где врач", "merhaba"]
+    config = {"char_ngram": [1, 5], "word_ngram": [1, 2]}
+    for kind in ("char", "word"):
+        vectorizer = _vectorizer(kind, config).fit(texts)
+        ours = tfidf(vectorizer, vectorizer.idf_, ["ich finde lavoro", "врач где", "zzz"])
+        theirs = vectorizer.transform(["ich finde lavoro", "врач где", "zzz"])
+        assert ours.shape == theirs.shape and ours.nnz == theirs.nnz
+        assert abs(ours - theirs).max() < 1e-12

@@ -1,0 +1,136 @@
+"""Each message reads the recent events and the state before them, never the whole history,
+and never anything stale: two stores (two Rasa instances) on one database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    ConversationPaused,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import PrivateSQLTrackerStore
+
+DOMAIN = Domain.from_yaml(
+    """
+slots:
+  language: {type: text, influence_conversation: false, mappings: [{type: custom}]}
+  municipality: {type: text, influence_conversation: false, mappings: [{type: custom}]}
+  topic: {type: text, influence_conversation: false, mappings: [{type: custom}]}
+"""
+)
+
+
+def _store(path: Path, recent: int = 20) -> PrivateSQLTrackerStore:
+    return PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(path), recent_events=recent)
+
+
+def _turn(number: int) -> list[Event]:
+    return [
+        UserUttered(f"message {number}", {"name": "greet", "confidence": 1.0}),
+        ActionExecuted("utter_greet"),
+        BotUttered(f"answer {number}"),
+        ActionExecuted("action_listen"),
+    ]
+
+
+async def _converse(store: PrivateSQLTrackerStore, sender: str, events: list[Event]) -> None:
+    tracker = await store.retrieve(sender) or DialogueStateTracker(sender, DOMAIN.slots)
+    for event in events:
+        tracker.update(event)
+    await store.save(tracker)
+
+
+async def test_a_long_conversation_reads_its_recent_events_and_earlier_state(
+    tmp_path: Path,
+) -> None:
+    store = _store(tmp_path / "t.db")
+    early = [SessionStarted(), SlotSet("language", "ar"), SlotSet("municipality", "kranj")]
+    await _converse(store, "s", [*early, SlotSet("topic", "jobs"), *_turn(0)])
+    await _converse(store, "s", [SlotSet("topic", "housing"), ConversationPaused()])
+    for number in range(1, 40):
+        await _converse(store, "s", _turn(number))
+    tracker = await store.retrieve("s")
+    assert tracker is not None
+    # 20 recent events, and from before them: the session start, three slots, the pause
+    assert len(tracker.events) == 20 + 5
+    assert tracker.get_slot("language") == "ar" and tracker.get_slot("municipality") == "kranj"
+    assert tracker.get_slot("topic") == "housing", "the latest value, not the first"
+    assert tracker.is_paused()
+    assert tracker.latest_message.text == "message 39"
+    assert isinstance(tracker.events[0], SessionStarted), "Rasa still sees the session start"
+
+
+async def test_new_events_are_stored_once_each_in_order(tmp_path: Path) -> None:
+    store = _store(tmp_path / "t.db")
+    for number in range(30):
+        await _converse(store, "s", _turn(number))
+    full = await store.retrieve_full_tracker("s")
+    assert full is not None
+    texts = [e.text for e in full.events if isinstance(e, UserUttered)]
+    assert texts == [f"message {n}" for n in range(30)]
+
+
+async def test_what_another_instance_wrote_is_never_missed(tmp_path: Path) -> None:
+    """Instance A answers, instance B answers the next message, A answers again: A reads
+    B's events from the database, and its own new events go after them."""
+    one, two = _store(tmp_path / "t.db"), _store(tmp_path / "t.db")
+    await _converse(one, "s", [SlotSet("language", "de"), *_turn(0)])
+    seen_by_one = await one.retrieve("s")
+    await _converse(two, "s", [SlotSet("language", "uk"), *_turn(1)])
+    assert seen_by_one is not None and seen_by_one.get_slot("language") == "de"
+    again = await one.retrieve("s")
+    assert again is not None
+    assert again.get_slot("language") == "uk" and again.latest_message.text == "message 1"
+    await _converse(one, "s", _turn(2))
+    full = await two.retrieve_full_tracker("s")
+    assert full is not None
+    assert [e.text for e in full.events if isinstance(e, UserUttered)] == [
+        "message 0",
+        "message 1",
+        "message 2",
+    ]
+
+
+async def test_a_new_session_starts_afresh(tmp_path: Path) -> None:
+    store = _store(tmp_path / "t.db")
+    await _converse(store, "s", [SlotSet("topic", "jobs"), *_turn(0)])
+    await _converse(store, "s", [SessionStarted(), SlotSet("language", "fr"), *_turn(1)])
+    tracker = await store.retrieve("s")
+    assert tracker is not None
+    assert tracker.get_slot("topic") is None and tracker.get_slot("language") == "fr"
+    assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["message 1"]
+
+
+async def test_the_cache_holds_exactly_what_the_database_gives(tmp_path: Path) -> None:
+    cached, fresh = _store(tmp_path / "t.db"), _store(tmp_path / "t.db")
+    early = [SessionStarted(), SlotSet("language", "ar"), SlotSet("topic", "jobs")]
+    await _converse(cached, "s", [*early, *_turn(0), ConversationPaused()])
+    for number in range(1, 25):
+        extra = [SlotSet("municipality", "kranj")] if number == 3 else []
+        await _converse(cached, "s", [*extra, *_turn(number)])
+        from_cache, from_database = await cached.retrieve("s"), await fresh.retrieve("s")
+        fresh.cache.drop("s")  # always read from the database
+        assert from_cache is not None and from_database is not None
+        assert [e.as_dict() for e in from_cache.events] == [
+            e.as_dict() for e in from_database.events
+        ], number
+
+
+def test_the_cache_keeps_a_bounded_number_of_conversations() -> None:
+    from bot.conversation_cache import ConversationCache
+
+    cache = ConversationCache(3)
+    for number in range(5):
+        cache.put(f"s{number}", (1, number), [])
+    assert len(cache) == 3
+    assert cache.get("s0", (1, 0)) is None and cache.get("s4", (1, 4)) == []
+    assert cache.get("s4", (1, 5)) is None, "another write since: not served"
