@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup knowledge model run production test fuzz lint unit bench lock clean
+.PHONY: setup knowledge model run production test fuzz lint unit bench soak lock clean
 
 setup: $(STAMP)
 
@@ -55,6 +55,10 @@ bench: setup  ## intents (chosen vs Rasa default), realistic messages end to end
 	$(PY) -m benchmarks.rest
 	$(PY) -m benchmarks.burst
 	$(PY) -m benchmarks.staff
+	$(PY) -m benchmarks.soak --senders 2000 --messages 8000
+
+soak: setup  ## months of running: 100,000 newcomers, 500,000 messages at 20/s (about 7 hours); memory of every process and p95 over time
+	$(PY) -m benchmarks.soak
 
 lock:  ## refresh constraints.txt from the current environment
 	$(PY) -m pip freeze --exclude-editable > constraints.txt

@@ -1,7 +1,7 @@
 """Months of running, compressed: many distinct newcomers against the embedded profile at a
 bounded rate, watching memory and latency.
 
-Usage: python -m benchmarks.soak [--senders 100000] [--messages 500000] [--rate 40]
+Usage: python -m benchmarks.soak [--senders 100000] [--messages 500000] [--rate 20]
                                  [--concurrency 20] [--cached 500]
 
 Starts the embedded profile (action server, `rasa run`, SQLite; the current model, trained
@@ -170,7 +170,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--senders", type=int, default=100_000)
     parser.add_argument("--messages", type=int, default=500_000)
-    parser.add_argument("--rate", type=float, default=40.0, help="messages per second at most")
+    # well below the ~45 msg/s the embedded profile serves here: p95 then shows the cost of
+    # a message, not a queue that any slowdown of a shared machine lets grow
+    parser.add_argument("--rate", type=float, default=20.0, help="messages per second at most")
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--cached", type=int, default=None, help="conversations cached")
     args = parser.parse_args()

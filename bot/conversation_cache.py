@@ -24,10 +24,33 @@ from rasa.shared.core.events import (
     SlotSet,
 )
 
-BOUNDARY_EVENTS = (SessionStarted, Restarted)
+# Events after which the earlier ones no longer count (Rasa's own session boundary).
+BOUNDARIES = (SessionStarted.type_name, Restarted.type_name)
+# Events before the recent ones that may still shape the state: the latest of each type
+# (and, for slots and loops, of each name) is read.
+STATEFUL = (
+    SlotSet.type_name,
+    ActiveLoop.type_name,
+    ConversationPaused.type_name,
+    ConversationResumed.type_name,
+    AllSlotsReset.type_name,
+)
+
+
+def still_holding(latest: list[tuple[int, str, Optional[str]]]) -> list[int]:
+    """Of the latest stateful events before the recent ones (position, type, name), the
+    positions of those that still hold: slots set after the last reset, loops, the later
+    of pause and resume. The store applies it to database rows, `window` to events."""
+    reset = max((p for p, kind, _ in latest if kind == AllSlotsReset.type_name), default=-1)
+    pausing = [(p, kind) for p, kind, _ in latest if kind in ("pause", "resume")]
+    keep = [p for p, kind, _ in latest if kind == SlotSet.type_name and p > reset]
+    keep += [p for p, kind, _ in latest if kind == ActiveLoop.type_name]
+    keep += [max(pausing)[0]] if pausing else []
+    return sorted(keep)
 
 
 def _name(event: Event) -> Optional[str]:
+    """The name Rasa's SQL store writes as `action_name` (a slot's key, a loop's name)."""
     return getattr(event, "key", None) or getattr(event, "name", None)
 
 
@@ -35,19 +58,16 @@ def window(events: list[Event], recent: int) -> list[Event]:
     """What the store reads for a conversation whose session holds `events`: the boundary
     (session start), the state-shaping events before the last `recent` that still hold,
     then those `recent` events."""
-    start = max((i for i, e in enumerate(events) if isinstance(e, BOUNDARY_EVENTS)), default=-1)
+    start = max((i for i, e in enumerate(events) if e.type_name in BOUNDARIES), default=-1)
     session = events[start + 1 :] if start >= 0 else events
     if len(session) <= recent:
         return events[max(start, 0) :]
     before, last = session[:-recent], session[-recent:]
     latest: dict[tuple[str, Optional[str]], int] = {}
     for position, event in enumerate(before):
-        if isinstance(event, (SlotSet, ActiveLoop, AllSlotsReset)):
+        if event.type_name in STATEFUL:
             latest[(event.type_name, _name(event))] = position
-        elif isinstance(event, (ConversationPaused, ConversationResumed)):
-            latest[("pause", None)] = position
-    reset = latest.pop((AllSlotsReset.type_name, None), -1)
-    kept = sorted(p for (kind, _), p in latest.items() if kind != SlotSet.type_name or p > reset)
+    kept = still_holding([(p, kind, name) for (kind, name), p in latest.items()])
     head = [events[start]] if start >= 0 else []
     return [*head, *(before[p] for p in kept), *last]
 

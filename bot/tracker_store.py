@@ -27,20 +27,14 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, ensure_schema_exists
 from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.events import (
-    ActiveLoop,
-    AllSlotsReset,
-    ConversationPaused,
-    ConversationResumed,
     Event,
-    Restarted,
-    SessionStarted,
     SlotSet,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot.conversation_cache import ConversationCache, window
+from bot.conversation_cache import BOUNDARIES, STATEFUL, ConversationCache, still_holding, window
 
 PRIVATE_METADATA = ("location",)
 
@@ -76,17 +70,6 @@ def scrub(event: Event) -> Event:
     return clean
 
 
-# Events after which the earlier ones no longer count (Rasa's own session boundary).
-BOUNDARIES = (SessionStarted.type_name, Restarted.type_name)
-# Events before the recent ones that still shape the state: the latest of each kind (of
-# each slot, for slot events) is read.
-STATEFUL = (
-    SlotSet.type_name,
-    ActiveLoop.type_name,
-    ConversationPaused.type_name,
-    ConversationResumed.type_name,
-    AllSlotsReset.type_name,
-)
 # How many of the tracker's events are in the database (set on the trackers this store
 # builds or saves): new events are the ones after them.
 STORED = "_welcome_stored_events"
@@ -102,17 +85,6 @@ def deserialise(data: dict[str, Any]) -> Optional[Event]:
     """An event from its stored form, as `Event.from_parameters` makes it."""
     event_class = _event_class(str(data.get("event")))
     return event_class._from_parameters(data) if event_class is not None else None
-
-
-def _state_before(rows: list[tuple[int, str, str]]) -> list[int]:
-    """Of the latest stateful events before the recent ones (id, type, name), those that
-    still hold: slots set after the last reset, the later of pause and resume, the loop."""
-    reset = max((i for i, kind, _ in rows if kind == AllSlotsReset.type_name), default=-1)
-    pausing = [(i, kind) for i, kind, _ in rows if kind in ("pause", "resume")]
-    keep = [i for i, kind, _ in rows if kind == SlotSet.type_name and i > reset]
-    keep += [i for i, kind, _ in rows if kind == ActiveLoop.type_name]
-    keep += [max(pausing)[0]] if pausing else []
-    return sorted(keep)
 
 
 def _sqlite_write_ahead(connection: Any, _record: Any) -> None:
@@ -136,6 +108,24 @@ def _row(sender_id: str, event: Event) -> dict[str, Any]:
         "action_name": data.get("name"),
         "data": json.dumps(data),
     }
+
+
+# The latest event of a conversation, and its recent ones, read from the index alone. Made
+# with the table on a new database; added to an existing one at start (_ensure_index).
+RECENT_INDEX = sa.Index(
+    "events_sender_id_id", SQLTrackerStore.SQLEvent.sender_id, SQLTrackerStore.SQLEvent.id
+)
+
+
+def _ensure_index(engine: sa.engine.Engine) -> None:
+    """Create the index unless it exists; several instances starting at once may race to
+    create it, and whichever loses finds it made."""
+    try:
+        RECENT_INDEX.create(engine, checkfirst=True)
+    except sa.exc.DBAPIError:
+        names = {index["name"] for index in sa.inspect(engine).get_indexes("events")}
+        if RECENT_INDEX.name not in names:
+            raise
 
 
 class TrackerStoreError(RuntimeError):
@@ -170,10 +160,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_write_ahead)
-        # the latest event of a conversation, and its recent ones, read from the index alone
-        sa.Index("events_sender_id_id", self.SQLEvent.sender_id, self.SQLEvent.id).create(
-            self.engine, checkfirst=True
-        )
+        _ensure_index(self.engine)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     @contextlib.contextmanager
@@ -240,7 +227,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 .group_by(table.type_name, table.action_name)
                 .all()
             )
-            wanted = _state_before([(i, kind, name) for i, kind, name in latest])
+            wanted = still_holding([(i, kind, name) for i, kind, name in latest])
             if start:
                 wanted.insert(0, start)
             if wanted:

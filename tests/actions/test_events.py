@@ -4,26 +4,14 @@ the kind named, and an honest answer (with a person to ask) when nothing is plan
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
-import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.events import ActionNextEvents
-from bot.knowledge.db import make_engine
 from bot.knowledge.repository import KnowledgeRepository
-from bot.knowledge.sync import sync
 
-FIXTURES = Path(__file__).parents[1] / "data" / "knowledge"
 MONDAY_MORNING = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)  # 10:00 in Vienna
-
-
-@pytest.fixture
-def town_kb(tmp_path: Path) -> KnowledgeRepository:
-    engine = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
-    assert sync(engine, [FIXTURES]).ok
-    return KnowledgeRepository(engine)
 
 
 async def _ask(

@@ -5,30 +5,19 @@ municipality has no such service."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import ActionFindService
-from bot.knowledge.db import make_engine
 from bot.knowledge.repository import KnowledgeRepository
-from bot.knowledge.sync import sync
 from bot.locales.catalog import phrase
 
-FIXTURES = Path(__file__).parents[1] / "data" / "knowledge"
 WEDNESDAY_EVENING = datetime(2026, 12, 2, 16, 30, tzinfo=timezone.utc)  # 17:30 in Vienna
 WEDNESDAY_MORNING = datetime(2026, 12, 2, 10, 0, tzinfo=timezone.utc)  # 11:00
 THURSDAY = datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
 HOLIDAY_MORNING = datetime(2026, 12, 8, 9, 0, tzinfo=timezone.utc)  # Immaculate Conception
-
-
-@pytest.fixture
-def town_kb(tmp_path: Path) -> KnowledgeRepository:
-    engine = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
-    assert sync(engine, [FIXTURES]).ok
-    return KnowledgeRepository(engine)
 
 
 async def _find(
