@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Dict, List, Optional, Union
+from typing import Callable, Dict, List, Optional, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -129,6 +129,27 @@ class Contact(Strict):
     _hours = validator("opening_hours", allow_reuse=True)(_check_hours)
 
 
+# Ids that travel in button payloads, which a messenger caps at 64 bytes (Telegram's
+# callback_data; tests/bot/test_payloads.py builds every payload the sample data gives):
+# '/choose_municipality{"municipality": "<id>"}' is 40 bytes and the id,
+# '/ask_language_courses{"faq_id": "<id>"}' (the longest intent) 35 and the id.
+MAX_MUNICIPALITY_ID = 24
+MAX_FAQ_ID = 29
+BUTTON_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def _button_id(limit: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if len(value) > limit or not BUTTON_ID.match(value):
+            raise ValueError(
+                f"'{value}': an id here is at most {limit} small letters a-z, digits, '-' or "
+                "'_' (it goes into buttons, which messengers limit to 64 bytes)"
+            )
+        return value
+
+    return check
+
+
 class Place(Strict):
     id: Code
     name: Union[Text, LocalisedText]
@@ -144,6 +165,7 @@ class Place(Strict):
 
 class Faq(Strict):
     id: Code
+    _faq_id = validator("id", allow_reuse=True)(_button_id(MAX_FAQ_ID))
     topic: Code
     questions: Dict[str, List[Text]] = Field({})  # each list: MAX_LIST (checked in precheck)
     answer: LocalisedLongText
@@ -235,6 +257,7 @@ class Service(Strict):
 
 class Municipality(Strict):
     id: Code
+    _municipality_id = validator("id", allow_reuse=True)(_button_id(MAX_MUNICIPALITY_ID))
     sample: bool = False
     name: LocalisedText
     country: CountryCode

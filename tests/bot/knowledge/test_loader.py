@@ -428,6 +428,20 @@ STAFF_MISTAKES = [
         "services[0].access",
         "unknown access 'walkin'; did you mean 'walk_in'?",
     ),
+    (
+        "FAQ id too long for a button",
+        "- id: housing-flat",
+        "- id: housing-flat-in-the-old-town-centre",
+        "faqs[0].id",
+        "at most 29 small letters",
+    ),
+    (
+        "municipality id with capitals and a space",
+        "id: testville",
+        "id: Testville Nord",
+        "id",
+        "at most 24 small letters",
+    ),
 ]
 
 
