@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Iterator
 
 from benchmarks.load import LoadResult, run_load
+from benchmarks.processes import cpu_seconds, rss_mib
 from bot import PROJECT_DIR
 from bot.cluster import (
     Cluster,
@@ -58,7 +59,6 @@ from bot.cluster import (
 
 LIFTED_RATE_LIMIT = "1000000"
 SHOWN_TURNS = (1, 5, 10, 50, 150)
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -82,46 +82,6 @@ class Setup:
         around = range(max(number - 3, 0), number + 2)
         found = [c[i] for c in self.by_turn for i in around if i < len(c)]
         return statistics.median(found) if found else float("nan")
-
-
-def _tree(pid: int) -> list[int]:
-    """A process and all its descendants (Sanic workers, PostgreSQL backends)."""
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        found.append(current)
-        try:
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        pending.extend(int(child) for child in children)
-    return found
-
-
-def _rss_mib(pid: int) -> float:
-    """Resident memory of a process and its descendants, in MiB."""
-    total = 0
-    for member in _tree(pid):
-        try:
-            status = Path(f"/proc/{member}/status").read_text()
-            total += next(
-                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
-            )
-        except (OSError, StopIteration):
-            continue
-    return total / 1024
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and its live descendants."""
-    total = 0
-    for member in _tree(pid):
-        try:
-            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICKS
 
 
 def _round(setup: Setup, length: int, level: int, seconds: float, label: str) -> LoadResult:
@@ -154,12 +114,12 @@ def measure(
                 setup.cpu = {process: 0.0 for process in [*setup.pids, "client"]}
             for number in range(rounds):
                 for setup in setups:
-                    before = {process: _cpu_seconds(pid) for process, pid in setup.pids.items()}
+                    before = {process: cpu_seconds(pid) for process, pid in setup.pids.items()}
                     client = time.process_time()
                     label = f"{length}-{level}-{number}"
                     setup.rounds[key].append(_round(setup, length, level, seconds / rounds, label))
                     for process, pid in setup.pids.items():
-                        setup.cpu[process] += _cpu_seconds(pid) - before[process]
+                        setup.cpu[process] += cpu_seconds(pid) - before[process]
                     setup.cpu["client"] += time.process_time() - client
             for setup in setups:
                 print(
@@ -207,7 +167,7 @@ def measure_by_turn(setups: list[Setup], turns: int, conversations: int) -> None
 def _memory(name: str, pids: dict[str, int]) -> None:
     print(
         f"  {name:<13}RSS: "
-        + ", ".join(f"{process} {_rss_mib(pid):.0f} MiB" for process, pid in pids.items()),
+        + ", ".join(f"{process} {rss_mib(pid):.0f} MiB" for process, pid in pids.items()),
         flush=True,
     )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -25,31 +26,17 @@ from pathlib import Path
 import aiohttp
 
 from benchmarks.load import SCRIPT
+from benchmarks.processes import rss_mib, tree
 from benchmarks.servers import embedded_webhook
 from bot.cluster import current_model
 
 LIFTED = "1000000"
 
 
-def _descendants(pid: int) -> list[int]:
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        found += [int(c) for c in children]
-        pending += [int(c) for c in children]
-    return found
-
-
 def server_processes() -> dict[str, int]:
     """The Rasa server and the action server this process started: name -> pid."""
-    import os
-
     found: dict[str, int] = {}
-    for pid in _descendants(os.getpid()):
+    for pid in tree(os.getpid())[1:]:
         try:
             command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
@@ -58,15 +45,6 @@ def server_processes() -> dict[str, int]:
         if "run" in words and any(w.endswith("rasa") for w in words):
             found["actions" if "actions" in words else "rasa"] = pid
     return found
-
-
-def rss_mib(pid: int) -> float:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return float("nan")
-    kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
-    return kib / 1024
 
 
 @dataclass
