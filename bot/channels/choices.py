@@ -25,9 +25,7 @@ _NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 def numbered(text: str, buttons: List[Dict[str, Any]], language: str, start: int = 1) -> str:
     """'Text\n1. First\n2. Second\nReply with the number of your choice.', numbered from
     `start` (the buttons offered before it in the same turn come first)."""
-    lines = [
-        f"{number}. {button.get('title', '')}" for number, button in enumerate(buttons, start)
-    ]
+    lines = [f"{number}. {button.get('title', '')}" for number, button in enumerate(buttons, start)]
     return "\n".join([text, *lines, phrase(language, "choices_reply_with_number")])
 
 

@@ -12,6 +12,7 @@ from rasa.core.channels.channel import UserMessage
 
 from bot.channels.apology import apology, conversation_language
 from bot.channels.choices import resolve_choice
+from bot.locales.catalog import phrase
 from bot.logging_privacy import private_values
 
 logger = logging.getLogger(__name__)
@@ -63,3 +64,19 @@ async def deliver(
         except Exception:
             logger.exception("Failed to handle a message from %s", sender)
         await apologise_if_silent(agent, output, sender, metadata, text)
+
+
+async def tell(
+    agent: Any,
+    output: Any,
+    sender: str,
+    metadata: Optional[Dict[str, Any]],
+    key: str,
+    **values: Any,
+) -> None:
+    """Send one phrase of the catalogs in the conversation's language, without handing
+    anything to Rasa (a message too long to process, a voice message on a messenger)."""
+    language = await conversation_language(agent, sender, metadata)
+    await output.send_response(
+        sender, {"text": phrase(language, key, **values), "language": language}
+    )

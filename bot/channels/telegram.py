@@ -21,15 +21,14 @@ import os
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
 
-import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.apology import conversation_language
 from bot.channels.choices import numbered
-from bot.channels.delivery import deliver
+from bot.channels.deliveries import Deliveries
+from bot.channels.delivery import deliver, tell
 from bot.channels.edge import (
     MAX_MESSAGE_LENGTH,
     RefusedError,
@@ -39,8 +38,8 @@ from bot.channels.edge import (
     conversation_id,
     json_object,
 )
+from bot.channels.outbound import post_json
 from bot.channels.ratelimit import RateLimiter
-from bot.locales.catalog import phrase
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +50,8 @@ MAX_UPDATE_BYTES = 256 * 1024  # a text update is a few KB; Telegram's own limit
 FIND_SERVICE_PAYLOAD = "/find_service"
 # Telegram's standard commands (shown in the client's menu) and the intents they stand for.
 COMMANDS = {"/start": "/greet", "/help": "/help", "/privacy": "/ask_privacy"}
+# What a person can send that the assistant cannot read: told to write instead.
+MEDIA = ("voice", "audio", "photo", "video", "video_note", "document", "sticker", "contact")
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Incoming:
     text: str
     metadata: Dict[str, Any]
     callback_query_id: Optional[str] = None
+    media: bool = False  # a voice message, a photo...: nothing the assistant can read
 
 
 def _language_hint(sender: Any) -> Dict[str, Any]:
@@ -148,6 +150,8 @@ def parse_update(update: Mapping[str, Any], municipality: str) -> Optional[Incom
         return Incoming(
             chat_id, _command_to_intent(check_characters(text, "message.text")), metadata
         )
+    if any(key in message for key in MEDIA):
+        return Incoming(chat_id, "", metadata, media=True)
     return None
 
 
@@ -158,16 +162,7 @@ class BotApi:
         self._url = f"{base_url.rstrip('/')}/bot{token}"
 
     async def call(self, method: str, payload: Dict[str, Any]) -> None:
-        timeout = aiohttp.ClientTimeout(total=15)
-        try:
-            async with (
-                aiohttp.ClientSession(timeout=timeout) as session,
-                session.post(f"{self._url}/{method}", json=payload) as reply,
-            ):
-                if reply.status != 200:
-                    logger.error("Telegram %s failed: HTTP %s", method, reply.status)
-        except (aiohttp.ClientError, TimeoutError) as error:
-            logger.error("Telegram %s failed: %s", method, error)
+        await post_json(f"{self._url}/{method}", payload, f"Telegram {method}")
 
 
 def inline_keyboard(buttons: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
@@ -241,6 +236,7 @@ class MunicipalTelegramInput(InputChannel):
         self.bots = bots
         self.api_url = api_url or DEFAULT_API_URL
         self.limiter = RateLimiter()
+        self.deliveries = Deliveries()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -274,25 +270,52 @@ class MunicipalTelegramInput(InputChannel):
                 return response.json({"error": str(refused)}, status=400)
             if incoming is None:
                 return response.json({"status": "ignored"})
-            api = BotApi(self.api_url, bot.token)
-            sender = conversation_id(self.name(), f"{municipality}:{incoming.chat_id}")
-            if not self.limiter.allow(sender):
-                logger.warning("Telegram chat %s sends too many messages; ignored", sender)
-                return response.json({"status": "rate limited"})
-            agent = getattr(request.app.ctx, "agent", None)
-            if incoming.callback_query_id:
-                await api.call(
-                    "answerCallbackQuery", {"callback_query_id": incoming.callback_query_id}
-                )
-            output = TelegramOutput(api, incoming.chat_id)
-            if len(incoming.text) > MAX_MESSAGE_LENGTH:  # told in their language, not processed
-                language = await conversation_language(agent, sender, incoming.metadata)
-                refusal = phrase(language, "message_too_long", limit=MAX_MESSAGE_LENGTH)
-                await output.send_response(sender, {"text": refusal, "language": language})
-                return response.json({"status": "too long"})
-            await deliver(
-                on_new_message, agent, incoming.text, output, sender, self.name(), incoming.metadata
+            update_id = update.get("update_id")
+            delivery = (
+                f"telegram:{municipality}:{update_id}" if isinstance(update_id, int) else None
             )
-            return response.json({"status": "ok"})
+            if delivery and not self.deliveries.claim(delivery):
+                return response.json({"status": "duplicate"})  # Telegram retried it
+            try:
+                return await self._handle(request, bot, incoming, on_new_message)
+            finally:
+                if delivery:
+                    self.deliveries.done(delivery)
 
         return webhook
+
+    async def _handle(
+        self,
+        request: Request,
+        bot: BotConfig,
+        incoming: Incoming,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> HTTPResponse:
+        """Answer one update that passed the checks."""
+        municipality = bot.municipality
+        api = BotApi(self.api_url, bot.token)
+        sender = conversation_id(self.name(), f"{municipality}:{incoming.chat_id}")
+        if not self.limiter.allow(sender):
+            logger.warning("Telegram chat %s sends too many messages; ignored", sender)
+            return response.json({"status": "rate limited"})
+        agent = getattr(request.app.ctx, "agent", None)
+        if incoming.callback_query_id:
+            await api.call("answerCallbackQuery", {"callback_query_id": incoming.callback_query_id})
+        output = TelegramOutput(api, incoming.chat_id)
+        if len(incoming.text) > MAX_MESSAGE_LENGTH:  # told in their language, not processed
+            await tell(
+                agent,
+                output,
+                sender,
+                incoming.metadata,
+                "message_too_long",
+                limit=MAX_MESSAGE_LENGTH,
+            )
+            return response.json({"status": "too long"})
+        if incoming.media:
+            await tell(agent, output, sender, incoming.metadata, "text_only_please")
+            return response.json({"status": "not text"})
+        await deliver(
+            on_new_message, agent, incoming.text, output, sender, self.name(), incoming.metadata
+        )
+        return response.json({"status": "ok"})

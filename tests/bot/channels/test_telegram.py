@@ -63,10 +63,16 @@ def test_callback_query_carries_the_payload() -> None:
 
 
 @pytest.mark.parametrize(
-    "update", [{}, {"message": {"chat": {"id": 1}, "sticker": {}}}, {"edited_message": {}}]
+    "update", [{}, {"message": {"chat": {"id": 1}, "pinned_message": {}}}, {"edited_message": {}}]
 )
 def test_other_updates_are_ignored(update: dict) -> None:
     assert parse_update(update, "kranj") is None
+
+
+@pytest.mark.parametrize("kind", ["voice", "photo", "sticker", "document"])
+def test_media_is_marked_so_the_person_is_asked_to_write(kind: str) -> None:
+    incoming = parse_update({"message": {"chat": {"id": 1}, kind: {}}}, "kranj")
+    assert incoming is not None and incoming.media and incoming.text == ""
 
 
 def test_bots_from_environment() -> None:
