@@ -40,12 +40,14 @@ from bot.channels.edge import (
 )
 from bot.channels.outbound import post_json
 from bot.channels.ratelimit import RateLimiter
+from bot.channels.splitting import split_text
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for inline button data
+TEXT_LIMIT = 4096  # characters of one message; longer replies go in several
 MAX_UPDATE_BYTES = 256 * 1024  # a text update is a few KB; Telegram's own limits are lower
 FIND_SERVICE_PAYLOAD = "/find_service"
 # Telegram's standard commands (shown in the client's menu) and the intents they stand for.
@@ -190,7 +192,8 @@ class TelegramOutput(OutputChannel):
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         self.sent += 1
-        await self._api.call("sendMessage", {"chat_id": self._chat_id, "text": text})
+        for piece in split_text(text, TEXT_LIMIT):
+            await self._api.call("sendMessage", {"chat_id": self._chat_id, "text": piece})
 
     async def send_custom_json(
         self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
@@ -207,7 +210,10 @@ class TelegramOutput(OutputChannel):
             language = str(kwargs.get("language") or "en")
             await self.send_text_message(recipient_id, numbered(text, buttons, language, start))
             return
-        payload = {"chat_id": self._chat_id, "text": text, "reply_markup": keyboard}
+        *leading, last = split_text(text, TEXT_LIMIT) or [text]
+        for piece in leading:
+            await self._api.call("sendMessage", {"chat_id": self._chat_id, "text": piece})
+        payload = {"chat_id": self._chat_id, "text": last, "reply_markup": keyboard}
         self.sent += 1
         await self._api.call("sendMessage", payload)
 

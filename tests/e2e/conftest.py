@@ -14,6 +14,7 @@ from bot import PROJECT_DIR
 from bot.cluster import embedded_endpoints, embedded_servers, free_port, rasa_run
 from bot.knowledge.db import make_engine
 from bot.knowledge.sync import sync
+from tests.e2e.fake_graph import FakeGraphApi
 from tests.e2e.fake_telegram import FakeBotApi
 
 FIXED_CLOCK = "2026-10-21T19:30:00+02:00"
@@ -73,6 +74,34 @@ def fake_telegram() -> Iterator[FakeBotApi]:
     api.close()
 
 
+# WhatsApp: one Meta app, a number per municipality (bot/channels/whatsapp.py)
+WHATSAPP_NUMBERS = {"dornbirn": "1001", "kranj": "1002"}
+WHATSAPP_APP_SECRET = "whatsapp-app-secret"
+WHATSAPP_VERIFY_TOKEN = "whatsapp-verify-token"
+WHATSAPP_ACCESS_TOKEN = "whatsapp-access-token"
+
+
+def whatsapp_environment(api_url: str) -> dict[str, str]:
+    """The environment of a server whose WhatsApp numbers talk to the Graph API at `api_url`."""
+    env = {
+        "WHATSAPP_MUNICIPALITIES": ",".join(WHATSAPP_NUMBERS),
+        "WHATSAPP_APP_SECRET": WHATSAPP_APP_SECRET,
+        "WHATSAPP_VERIFY_TOKEN": WHATSAPP_VERIFY_TOKEN,
+        "WHATSAPP_ACCESS_TOKEN": WHATSAPP_ACCESS_TOKEN,
+        "WHATSAPP_API_URL": f"{api_url}/v21.0",
+    }
+    for municipality, number in WHATSAPP_NUMBERS.items():
+        env[f"WHATSAPP_PHONE_NUMBER_ID_{municipality.upper()}"] = number
+    return env
+
+
+@pytest.fixture(scope="session")
+def fake_graph() -> Iterator[FakeGraphApi]:
+    api = FakeGraphApi()
+    yield api
+    api.close()
+
+
 def model_path() -> str:
     """The model `make test` trained (MODEL_PATH); the e2e tests fail without it."""
     model = os.environ.get("MODEL_PATH")
@@ -89,7 +118,11 @@ def rasa_command(work: Path, port: int, actions_port: int) -> list[str]:
 
 @pytest.fixture(scope="session")
 def rasa_url(
-    servers_dir: Path, database_url_e2e: str, fake_telegram: FakeBotApi, knowledge_dir: Path
+    servers_dir: Path,
+    database_url_e2e: str,
+    fake_telegram: FakeBotApi,
+    fake_graph: FakeGraphApi,
+    knowledge_dir: Path,
 ) -> Iterator[str]:
     work = servers_dir
     telegram = {"TELEGRAM_API_URL": fake_telegram.url, "TELEGRAM_MUNICIPALITIES": "kranj,bolzano"}
@@ -99,6 +132,7 @@ def rasa_url(
     env = {
         **os.environ,
         **telegram,
+        **whatsapp_environment(fake_graph.url),
         "DATABASE_URL": database_url_e2e,
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),

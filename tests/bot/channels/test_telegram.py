@@ -116,3 +116,18 @@ async def test_the_counter_card_is_one_plain_message_never_raw_json() -> None:
     )
     assert [method for method, _ in api.calls] == ["sendMessage"]
     assert api.calls[0][1]["text"] == "أحتاج إلى دواء.\nFarmacia"
+
+
+async def test_a_reply_longer_than_a_message_is_split_with_the_keyboard_on_the_last() -> None:
+    from bot.channels.telegram import TelegramOutput
+
+    api = _RecordingApi()
+    output = TelegramOutput(api, 42)  # type: ignore[arg-type]
+    lines = [f"{n}. Beratung {n}, Marktplatz {n}, 6850 Dornbirn" for n in range(150)]
+    buttons = [{"title": "Wohnen", "payload": "/ask_housing"}]
+    await output.send_response("42", {"text": "\n".join(lines), "buttons": buttons})
+    texts = [payload["text"] for _, payload in api.calls]
+    assert len(texts) == 2 and all(len(text) <= 4096 for text in texts)
+    assert "\n".join(texts) == "\n".join(lines)
+    assert "reply_markup" in api.calls[-1][1] and "reply_markup" not in api.calls[0][1]
+    assert output.sent == 1
