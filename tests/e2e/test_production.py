@@ -27,20 +27,23 @@ from bot import PROJECT_DIR
 from bot.channels.edge import conversation_id
 from bot.cluster import Cluster, free_port, venv_bin
 from bot.supervise import PurgeSchedule, supervise
-from tests.e2e.conftest import model_path
+from tests.e2e.conftest import model_path, whatsapp_environment
+from tests.e2e.fake_graph import FakeGraphApi
 from tests.e2e.test_rest import post_message, say
+from tests.e2e.whatsapp_client import converse, new_person, stored_id
 
 pytestmark = pytest.mark.e2e
 
 ALLOWED_ORIGIN = "https://welcome.example.org"
 CONVERSATIONS = 40  # at once
 TURNS = 6  # each, sequential, hopping between the instances
+WHATSAPP_PEOPLE = 10  # writing on WhatsApp meanwhile, half of their messages delivered twice
 BURSTS = 10  # conversations whose messages come two at a time, one to each instance
 RATE_LIMIT = 12  # per sender and minute, counted in Redis across the instances
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
+def cluster(fake_graph: FakeGraphApi) -> Iterator[Cluster]:
     work = Path(tempfile.mkdtemp(prefix="test-production-"))  # PostgreSQL's user must reach it
     running = Cluster(
         work=work,
@@ -51,6 +54,7 @@ def cluster() -> Iterator[Cluster]:
             "WIDGET_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
             "RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
             "ADDRESS_RATE_LIMIT_PER_MINUTE": "1000000",  # every test client is 127.0.0.1
+            **whatsapp_environment(fake_graph.url),
         },
     )
     running.start()
@@ -77,11 +81,16 @@ def proxy(cluster: Cluster) -> Iterator[str]:
 
 def events_of(cluster: Cluster, sender: str) -> list[dict[str, Any]]:
     """The stored events of a REST sender's conversation."""
+    return events_stored(cluster, conversation_id("rest", sender))
+
+
+def events_stored(cluster: Cluster, conversation: str) -> list[dict[str, Any]]:
+    """The stored events of a conversation, by its stored id."""
     engine = create_engine(cluster.env["TRACKER_DB_URL"], future=True)
     with engine.connect() as connection:
         rows = connection.execute(
             text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"),
-            {"sender": conversation_id("rest", sender)},
+            {"sender": conversation},
         ).all()
     engine.dispose()
     return [json.loads(row[0]) for row in rows]
@@ -110,15 +119,48 @@ def tagged(conversation: int, turn: int) -> tuple[str, str]:
     return f"{text_} (ref {conversation}-{turn})", municipality
 
 
+async def _whatsapp_traffic(urls: list[str]) -> dict[str, tuple[str, list[str]]]:
+    """WHATSAPP_PEOPLE people writing at once, every other delivery retried at the other
+    instance; person -> (municipality, texts sent)."""
+    people = {new_person(): ("dornbirn" if n % 2 else "kranj", n) for n in range(WHATSAPP_PEOPLE)}
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=240)) as session:
+        sent = await asyncio.gather(
+            *(
+                converse(
+                    session,
+                    urls,
+                    municipality,
+                    person,
+                    [f"{tagged(n, turn)[0]} (wa)" for turn in range(TURNS)],
+                    retried=n % 2 == 0,
+                )
+                for person, (municipality, n) in people.items()
+            )
+        )
+    return {person: (town, texts) for (person, (town, _)), texts in zip(people.items(), sent)}
+
+
 def test_concurrent_conversations_across_instances_keep_every_message_once_in_order(
-    cluster: Cluster, capsys: pytest.CaptureFixture[str]
+    cluster: Cluster, fake_graph: FakeGraphApi, capsys: pytest.CaptureFixture[str]
 ) -> None:
     prefix = f"consistency-{uuid.uuid4().hex[:8]}"
-    result = asyncio.run(
-        run_load(
+
+    async def both() -> tuple[Any, dict[str, tuple[str, list[str]]]]:
+        rest = run_load(
             cluster.urls(), CONVERSATIONS, turns=TURNS, seconds=240, message=tagged, prefix=prefix
         )
-    )
+        return await asyncio.gather(rest, _whatsapp_traffic(cluster.urls()))
+
+    result, whatsapp = asyncio.run(both())
+    wa_lost = wa_duplicated = wa_answers_lost_or_doubled = 0
+    for person, (town, texts) in whatsapp.items():
+        events = events_stored(cluster, stored_id(town, person))
+        said = turns_of(events)
+        wa_lost += len(set(texts) - set(said))
+        wa_duplicated += len(said) - len(set(said))
+        answers = [e for e in events if e["event"] == "bot"]
+        wa_answers_lost_or_doubled += abs(len(fake_graph.sent(person)) - len(answers))
+        assert said == texts, person
     lost = duplicated = reordered = 0
     for sender, sent in result.sent.items():
         stored = turns_of(events_of(cluster, sender))
@@ -128,13 +170,35 @@ def test_concurrent_conversations_across_instances_keep_every_message_once_in_or
     with capsys.disabled():  # the figures belong in the test run's output
         print(
             f"\n  load test, 2 instances: {result.summary()}; checked {len(result.sent)} "
-            f"trackers: {lost} lost, {duplicated} duplicated, {reordered} reordered"
+            f"trackers: {lost} lost, {duplicated} duplicated, {reordered} reordered; "
+            f"WhatsApp: {len(whatsapp)} people x {TURNS} messages, half of them delivered "
+            f"twice: {wa_lost} lost, {wa_duplicated} duplicated, "
+            f"{wa_answers_lost_or_doubled} answers lost or doubled"
         )
+    assert (wa_lost, wa_duplicated, wa_answers_lost_or_doubled) == (0, 0, 0)
     assert not result.failures, result.failures[:5]
     assert result.messages == CONVERSATIONS * TURNS
     assert (lost, duplicated, reordered) == (0, 0, 0)
     for sender, sent in result.sent.items():
         assert turns_of(events_of(cluster, sender)) == sent, sender
+
+
+def test_a_whatsapp_message_delivered_to_both_instances_at_once_is_answered_once(
+    cluster: Cluster, fake_graph: FakeGraphApi
+) -> None:
+    person = new_person()
+
+    async def twice() -> list[str]:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+            return await converse(
+                session, cluster.urls(), "kranj", person, ["Dober dan"], retried=True
+            )
+
+    asyncio.run(twice())
+    events = events_stored(cluster, stored_id("kranj", person))
+    assert turns_of(events) == ["Dober dan"]
+    answers = [e for e in events if e["event"] == "bot"]
+    assert answers and len(fake_graph.sent(person)) == len(answers)
 
 
 async def _burst(urls: list[str], sender: str, pairs: int) -> list[str]:

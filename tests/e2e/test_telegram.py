@@ -186,3 +186,32 @@ def test_did_this_help_comes_as_inline_buttons_and_counts(
             break
         time.sleep(0.2)
     assert any(m["text"] == thanks for m in replies(fake_telegram, "kranj", chat))
+
+
+def test_a_retried_update_is_answered_once(
+    rasa_url: str, fake_telegram: FakeBotApi, servers_dir: Path
+) -> None:
+    chat = next(_chat_ids)
+    update = {"update_id": 990_001, **text_update(chat, "Dober dan", "sl")}
+    headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_BOTS["kranj"][1]}
+    url = f"{rasa_url}/webhooks/telegram/kranj"
+    assert requests.post(url, json=update, headers=headers, timeout=60).status_code == 200
+    answered = len(replies(fake_telegram, "kranj", chat))
+    again = requests.post(url, json=update, headers=headers, timeout=60)
+    assert again.status_code == 200, "acknowledged, so Telegram stops retrying"
+    time.sleep(1.5)
+    assert len(fake_telegram.sent(TELEGRAM_BOTS["kranj"][0], chat)) == answered
+    users = [
+        e for e in stored_events(servers_dir, f"telegram:kranj:{chat}") if '"event": "user"' in e
+    ]
+    assert len(users) == 1
+
+
+def test_a_voice_message_gets_a_request_to_write(rasa_url: str, fake_telegram: FakeBotApi) -> None:
+    chat = next(_chat_ids)
+    voice = text_update(chat, "", "uk")
+    del voice["message"]["text"]
+    voice["message"]["voice"] = {"file_id": "x", "duration": 3}
+    assert post_update(rasa_url, "kranj", voice).status_code == 200
+    sent = replies(fake_telegram, "kranj", chat)
+    assert [m["text"] for m in sent] == [load_catalog("uk")["phrases"]["text_only_please"]]

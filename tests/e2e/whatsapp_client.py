@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
@@ -10,6 +11,7 @@ import time
 import uuid
 from typing import Any
 
+import aiohttp
 import requests
 
 from bot.channels.whatsapp_messages import pseudonym
@@ -76,3 +78,32 @@ def post(
     return requests.post(
         f"{rasa_url}/webhooks/whatsapp/webhook", data=body, headers=headers, timeout=timeout
     )
+
+
+async def converse(
+    session: aiohttp.ClientSession,
+    urls: list[str],
+    municipality: str,
+    person: str,
+    texts: list[str],
+    *,
+    retried: bool = False,
+) -> list[str]:
+    """One person's messages, each waiting for the answer; message n goes to instance
+    n mod k. With `retried`, each delivery also reaches the next instance at the same
+    moment, as Meta's retry of a slow answer does. Returns the texts as sent."""
+    for turn, said in enumerate(texts):
+        body = json.dumps(webhook(municipality, text(person, said))).encode()
+        headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body)}
+        targets = [urls[turn % len(urls)]]
+        if retried:
+            targets.append(urls[(turn + 1) % len(urls)])
+        answers = await asyncio.gather(
+            *(
+                session.post(f"{url}/webhooks/whatsapp/webhook", data=body, headers=headers)
+                for url in targets
+            )
+        )
+        for answer in answers:
+            assert answer.status == 200, await answer.text()
+    return texts
