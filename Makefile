@@ -2,18 +2,18 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt | sha256sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | sha256sum | cut -c1-12)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup knowledge model run production test fuzz lint unit bench soak lock clean
+.PHONY: setup knowledge model run production test deploy-test fuzz lint unit bench soak lock clean
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt constraints.txt
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || { py=$$(scripts/find-python.sh) && echo "Creating $(VENV) with $$py" && "$$py" -m venv $(VENV); }
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
 knowledge: setup  ## validate and load knowledge/ into the database
@@ -35,10 +35,13 @@ lint: setup
 	mypy
 
 unit: setup
-	$(PY) -m pytest -m "not e2e"
+	$(PY) -m pytest -m "not e2e and not deploy"
 
 test: setup  ## lint, unit tests, data validation, one training run, conversation and e2e tests
 	scripts/test.sh
+
+deploy-test: setup  ## the container image built from Containerfile on a local base, run with podman, the Kubernetes manifests with `podman kube play` (about 15 minutes the first time)
+	scripts/deploy-test.sh
 
 fuzz: setup  ## the fuzz suite (tests/e2e/test_fuzz.py) for FUZZ_MINUTES (default 30); FUZZ_SEED=n repeats a run
 	MODEL_PATH=$$(scripts/train-if-stale.sh) FUZZ_MINUTES=$${FUZZ_MINUTES:-30} \

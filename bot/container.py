@@ -13,6 +13,7 @@ downloads: the model was trained when the image was built.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import urllib.request
@@ -21,7 +22,7 @@ from typing import List, Mapping, Optional, Sequence
 
 from bot import PROJECT_DIR
 
-ROLE_FILE = Path("/tmp/welcome-role")  # noqa: S108 - the container's own /tmp, written at start
+ROLE_FILE = Path("/tmp/welcome-role")
 HEALTH_URLS = {
     "rasa": "http://127.0.0.1:{port}/",
     "actions": "http://127.0.0.1:{port}/health",
@@ -62,7 +63,16 @@ def command(args: Sequence[str], environ: Mapping[str, str]) -> List[str]:
             *rest,
         ]
     if role == "actions":
-        return ["rasa", "run", "actions", "--port", _port(role, environ), "--actions", "actions", *rest]
+        return [
+            "rasa",
+            "run",
+            "actions",
+            "--port",
+            _port(role, environ),
+            "--actions",
+            "actions",
+            *rest,
+        ]
     if role == "sync":
         folder = environ.get("KNOWLEDGE_DIR") or str(PROJECT_DIR / "knowledge" / "municipalities")
         return [sys.executable, "-m", "bot", "knowledge", "sync", *(rest or [folder])]
@@ -70,7 +80,11 @@ def command(args: Sequence[str], environ: Mapping[str, str]) -> List[str]:
         tracker = environ.get("TRACKER_DB_URL")
         given = tracker and "--tracker-url" not in rest
         return [
-            sys.executable, "-m", "bot", "privacy", "purge",
+            sys.executable,
+            "-m",
+            "bot",
+            "privacy",
+            "purge",
             *(["--tracker-url", tracker] if given and tracker else []),
             *rest,
         ]
@@ -83,7 +97,7 @@ def healthy(role: Optional[str], environ: Mapping[str, str], timeout: float = 4.
         return True
     url = HEALTH_URLS[role].format(port=_port(role, environ))
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310 - loopback
+        with urllib.request.urlopen(url, timeout=timeout) as answer:
             return bool(answer.status == 200)
     except OSError:
         return False
@@ -99,11 +113,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if role == "actions":
         # rasa_sdk reads its address from SANIC_HOST; in a container it must listen on the
         # pod's address for Rasa to reach it (never publish this port: docs/deploy.md)
-        environ.setdefault("SANIC_HOST", "0.0.0.0")  # noqa: S104
-    try:
+        environ.setdefault("SANIC_HOST", "0.0.0.0")
+    with contextlib.suppress(OSError):  # a read-only /tmp: the health check sees a job
         ROLE_FILE.write_text(role)
-    except OSError:
-        pass  # a read-only /tmp: the health check then treats the container as a job
     line = command(args, environ)
     os.execvpe(line[0], line, environ)
     return 0  # not reached

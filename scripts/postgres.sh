@@ -3,7 +3,9 @@
 #   scripts/postgres.sh start DIR PORT   installs Debian's postgresql when missing, creates a
 #                                        cluster in DIR, starts it on 127.0.0.1:PORT, prints its URL
 #   scripts/postgres.sh stop DIR         stops it (DIR can then be removed)
-# Trust authentication on 127.0.0.1 only: a test server, never a production one.
+# Trust authentication on 127.0.0.1 only: a test server, never a production one. The
+# container tests (tests/deploy) also set POSTGRES_LISTEN=0.0.0.0 and POSTGRES_TRUST to
+# the containers' network, so that pods reach it.
 set -euo pipefail
 command="${1:?usage: postgres.sh start DIR PORT | stop DIR}"
 dir="${2:?cluster directory}"
@@ -30,8 +32,11 @@ case "$command" in
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
     # a folder that already holds a cluster keeps its data (make production restarts)
     [ -d "$dir/data" ] || as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+    if [ -n "${POSTGRES_TRUST:-}" ] && ! grep -q "${POSTGRES_TRUST}" "$dir/data/pg_hba.conf"; then
+      echo "host all all ${POSTGRES_TRUST} trust" >> "$dir/data/pg_hba.conf"
+    fi
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+      -o "-p $port -k $dir -c listen_addresses=${POSTGRES_LISTEN:-127.0.0.1} -c fsync=off" start >/dev/null
     as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc \
       "SELECT 1 FROM pg_database WHERE datname = 'knowledge'" | grep -q 1 ||
       as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres knowledge

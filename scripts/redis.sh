@@ -4,6 +4,8 @@
 #                                     on 127.0.0.1:PORT with its files in DIR (no persistence:
 #                                     it only holds conversation locks)
 #   scripts/redis.sh stop DIR         stops it
+# The container tests (tests/deploy) set REDIS_BIND=0.0.0.0 and REDIS_PASSWORD, so that
+# pods reach it, and only with the password.
 set -euo pipefail
 command="${1:?usage: redis.sh start DIR PORT | stop DIR}"
 dir="${2:?server directory}"
@@ -15,11 +17,15 @@ case "$command" in
       "$(dirname "$0")/debian-install.sh" redis-server
     fi
     mkdir -p "$dir"
-    redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --daemonize yes \
+    password=()
+    [ -n "${REDIS_PASSWORD:-}" ] && password=(--requirepass "$REDIS_PASSWORD")
+    redis-server --bind "${REDIS_BIND:-127.0.0.1}" --port "$port" --dir "$dir" --daemonize yes \
       --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --appendonly no \
-      --protected-mode yes
+      --protected-mode yes "${password[@]}"
+    [ -n "${REDIS_PASSWORD:-}" ] && export REDISCLI_AUTH="$REDIS_PASSWORD"
     for _ in $(seq 1 50); do
-      redis-cli -p "$port" ping >/dev/null 2>&1 && { echo "redis://127.0.0.1:$port"; exit 0; }
+      redis-cli -p "$port" ping 2>/dev/null | grep -q PONG \
+        && { echo "redis://127.0.0.1:$port"; exit 0; }
       sleep 0.1
     done
     echo "Redis did not start; see $dir/redis.log" >&2

@@ -9,7 +9,7 @@ ruff check bot actions tests scripts benchmarks
 mypy
 
 step "Unit tests"
-python -m pytest -m "not e2e" -q
+python -m pytest -m "not e2e and not deploy" -q
 
 step "Knowledge files"
 python -m bot knowledge validate

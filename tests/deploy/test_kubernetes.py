@@ -1,0 +1,213 @@
+"""deploy/kubernetes/ run with `podman kube play`: the sync Job loads the knowledge, two Rasa
+pods and the action server hold a conversation, the purge CronJob's command runs.
+
+podman 4.3 plays Pods, Deployments and ConfigMaps, so the Job and the CronJob are played as
+the Pods their templates describe. What this machine needs and a cluster does not is
+changed here, never in the manifests:
+- podman 4.3 reads a Secret for `envFrom` from a podman secret holding JSON (name to
+  base64 value), so the Secret is created that way;
+- there are no Services or cluster DNS: the action server's pod uses the host's network
+  on a free port, and the Rasa pods reach it, PostgreSQL and Redis at the host's address;
+- the image is the one `make deploy-test` built.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot import PROJECT_DIR
+from bot.cluster import free_port
+from tests.deploy.conftest import (
+    HOST_FROM_PODS,
+    SAMPLES,
+    Backing,
+    first_answer_after,
+    inspect,
+    podman,
+    say,
+)
+
+pytestmark = pytest.mark.deploy
+
+MANIFESTS = PROJECT_DIR / "deploy" / "kubernetes"
+
+
+def documents(name: str) -> list[dict[str, Any]]:
+    return [d for d in yaml.safe_load_all((MANIFESTS / name).read_text()) if d]
+
+
+def kind(name: str, wanted: str) -> dict[str, Any]:
+    return next(d for d in documents(name) if d["kind"] == wanted)
+
+
+def containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = spec["containers"]
+    return found
+
+
+def pod_of(template: dict[str, Any], name: str) -> dict[str, Any]:
+    """A Job's or CronJob's pod template as a Pod of its own."""
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": template["spec"]}
+
+
+def with_image(document: dict[str, Any], image: str) -> dict[str, Any]:
+    spec = document["spec"]["template"]["spec"] if document["kind"] != "Pod" else document["spec"]
+    for container in containers(spec):
+        assert container["image"] == "welcome-bot", "kustomization.yaml names the image"
+        container["image"] = image
+    return document
+
+
+def play(folder: Path, name: str, docs: list[dict[str, Any]]) -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+    podman("kube", "play", str(path), timeout=300)
+    return path
+
+
+def wait_exited(container: str, seconds: float = 180) -> int:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = inspect(container)["State"]
+        if state["Status"] in ("exited", "stopped"):
+            return int(state["ExitCode"])
+        time.sleep(1)
+    raise AssertionError(f"{container} still running after {seconds:.0f} s")
+
+
+def container_output(container: str) -> str:
+    done = podman("logs", container, check=False)
+    return done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def cluster(
+    image: str, backing: Backing, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("kube")
+    tag = uuid.uuid4().hex[:6]
+    secret = f"welcome-secrets-{tag}"
+    played: list[Path] = []
+    values = backing.environment(HOST_FROM_PODS)
+    encoded = {k: base64.b64encode(v.encode()).decode() for k, v in values.items()}
+    (folder / "secret.json").write_text(json.dumps(encoded))
+    podman("secret", "create", secret, str(folder / "secret.json"))
+
+    actions_port = free_port()
+    settings = kind("settings.yaml", "ConfigMap")
+    settings["data"]["ACTION_SERVER_URL"] = f"http://{HOST_FROM_PODS}:{actions_port}/webhook"
+    knowledge = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "welcome-knowledge"},
+        "data": {path.name: path.read_text() for path in sorted(SAMPLES.glob("*.yml"))},
+    }
+
+    def with_secret(document: dict[str, Any]) -> dict[str, Any]:
+        spec = (
+            document["spec"]["template"]["spec"] if document["kind"] != "Pod" else document["spec"]
+        )
+        for container in containers(spec):
+            for source in container.get("envFrom", []):
+                if "secretRef" in source:
+                    source["secretRef"]["name"] = secret
+        return document
+
+    try:
+        sync = with_secret(
+            with_image(
+                pod_of(kind("sync-job.yaml", "Job")["spec"]["template"], f"welcome-sync-{tag}"),
+                image,
+            )
+        )
+        played.append(play(folder, "sync", [settings, knowledge, sync]))
+        sync_container = f"welcome-sync-{tag}-sync"
+        code = wait_exited(sync_container)
+        output = container_output(sync_container)
+        assert code == 0 and "Synced" in output, output[-3000:]
+
+        actions = with_secret(with_image(kind("actions.yaml", "Deployment"), image))
+        actions["spec"]["replicas"] = 1
+        actions["spec"]["template"]["spec"]["hostNetwork"] = True
+        (actions_container,) = containers(actions["spec"]["template"]["spec"])
+        actions_container.setdefault("env", []).append({"name": "PORT", "value": str(actions_port)})
+        for probe in ("readinessProbe", "livenessProbe"):
+            actions_container[probe]["httpGet"]["port"] = actions_port
+        played.append(play(folder, "actions", [settings, actions]))
+
+        rasa = with_secret(with_image(kind("rasa.yaml", "Deployment"), image))
+        started = time.monotonic()
+        played.append(play(folder, "rasa", [settings, rasa]))
+        pods = sorted(
+            line.split()[0]
+            for line in podman("pod", "ps", "--format", "{{.Name}} {{.Status}}").stdout.splitlines()
+            if line.startswith("welcome-rasa-pod-")
+        )
+        assert len(pods) == 2, pods
+        urls = []
+        for pod in pods:
+            infra = inspect(pod)["InfraContainerID"]
+            address = inspect(infra)["NetworkSettings"]["Networks"]["podman"]["IPAddress"]
+            urls.append(f"http://{address}:5005")
+        seconds = [first_answer_after(url, started) for url in urls]
+        yield {
+            "urls": urls,
+            "pods": pods,
+            "seconds": seconds,
+            "settings": settings,
+            "secret": secret,
+            "folder": folder,
+        }
+    finally:
+        for path in reversed(played):
+            podman("kube", "down", str(path), check=False)
+        podman("secret", "rm", secret, check=False)
+
+
+def test_the_sync_job_loaded_the_knowledge_and_two_rasa_pods_answer(
+    cluster: dict[str, Any],
+) -> None:
+    print(
+        f"\n  kube play: {len(cluster['pods'])} Rasa pods answered after "
+        + ", ".join(f"{s:.1f} s" for s in cluster["seconds"])
+    )
+    assert len(cluster["urls"]) == 2
+
+
+def test_one_conversation_in_two_languages_across_both_pods(cluster: dict[str, Any]) -> None:
+    first, second = cluster["urls"]
+    sender = f"kube-{uuid.uuid4().hex[:8]}"
+    opening = say(first, sender, "Buongiorno, cerco una casa in affitto", "bolzano")
+    assert opening and all(reply["language"] == "it" for reply in opening)
+    later = say(second, sender, "grazie")
+    assert later and all(reply["language"] == "it" for reply in later), "the other pod carries on"
+    ukrainian = say(second, f"{sender}-uk", "Як знайти квартиру в оренду?", "kranj")
+    assert ukrainian and all(reply["language"] == "uk" for reply in ukrainian)
+
+
+def test_the_purge_cronjobs_command_runs(image: str, cluster: dict[str, Any]) -> None:
+    tag = uuid.uuid4().hex[:6]
+    template = kind("purge-cronjob.yaml", "CronJob")["spec"]["jobTemplate"]["spec"]["template"]
+    pod = with_image(pod_of(template, f"welcome-purge-{tag}"), image)
+    for container in containers(pod["spec"]):
+        for source in container.get("envFrom", []):
+            if "secretRef" in source:
+                source["secretRef"]["name"] = cluster["secret"]
+    pod["spec"]["restartPolicy"] = "Never"
+    path = play(cluster["folder"], f"purge-{tag}", [cluster["settings"], pod])
+    try:
+        container = f"welcome-purge-{tag}-purge"
+        code = wait_exited(container)
+        output = container_output(container)
+        assert code == 0 and "Deleted" in output, output[-3000:]
+    finally:
+        podman("kube", "down", str(path), check=False)
