@@ -40,7 +40,7 @@ unit: setup
 test: setup  ## lint, unit tests, data validation, one training run, conversation and e2e tests
 	scripts/test.sh
 
-deploy-test: setup  ## the container image built from Containerfile on a local base, run with podman, the Kubernetes manifests with `podman kube play` (about 15 minutes the first time)
+deploy-test: setup  ## the container image built from Containerfile on a local base, run with podman, the Kubernetes manifests with `podman kube play` (about 11 minutes the first time, 2 with the build cached)
 	scripts/deploy-test.sh
 
 fuzz: setup  ## the fuzz suite (tests/e2e/test_fuzz.py) for FUZZ_MINUTES (default 30); FUZZ_SEED=n repeats a run

@@ -22,7 +22,9 @@ from bot import PROJECT_DIR
 from bot.cluster import free_port
 
 SAMPLES = PROJECT_DIR / "knowledge" / "municipalities"
-CONTAINER_NETWORK = "10.88.0.0/16"  # podman's default network, where kube play's pods live
+# podman's networks: "podman" (10.88.0.0/16) for `podman run`, and the one `kube play`
+# makes (10.89.0.0/24)
+CONTAINER_NETWORK = "10.88.0.0/15"
 HOST_FROM_PODS = "host.containers.internal"
 
 
@@ -71,7 +73,8 @@ class Backing:
 def backing() -> Iterator[Backing]:
     """PostgreSQL and Redis on this host, listening where podman's containers reach them
     (trust only from loopback and the containers' network; Redis only with a password)."""
-    work = Path(tempfile.mkdtemp(prefix="deploy-test-"))  # PostgreSQL's user must reach it
+    work = Path(tempfile.mkdtemp(prefix="deploy-test-"))
+    work.chmod(0o755)  # PostgreSQL's user must reach it
     scripts = PROJECT_DIR / "scripts"
     postgres, redis = free_port(), free_port()
     password = secrets.token_hex(16)

@@ -8,6 +8,11 @@ changed here, never in the manifests:
   base64 value), so the Secret is created that way;
 - there are no Services or cluster DNS: the action server's pod uses the host's network
   on a free port, and the Rasa pods reach it, PostgreSQL and Redis at the host's address;
+  the test reaches each Rasa pod at its own address, and the containers' ports are not
+  declared (podman 4.3 publishes every declared port on the host, where two replicas
+  would collide);
+- podman's emptyDir belongs to root (Kubernetes makes it writable for every user), so the
+  sync Job's first step, which copies the ConfigMaps' files into it, runs as root here;
 - the image is the one `make deploy-test` built.
 """
 
@@ -50,8 +55,8 @@ def kind(name: str, wanted: str) -> dict[str, Any]:
 
 
 def containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = spec["containers"]
-    return found
+    """A pod spec's containers, its init containers included."""
+    return [*spec.get("initContainers", []), *spec["containers"]]
 
 
 def pod_of(template: dict[str, Any], name: str) -> dict[str, Any]:
@@ -111,6 +116,13 @@ def cluster(
         "metadata": {"name": "welcome-knowledge"},
         "data": {path.name: path.read_text() for path in sorted(SAMPLES.glob("*.yml"))},
     }
+    calendars = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "welcome-calendars"},
+        "data": {path.name: path.read_text() for path in sorted(SAMPLES.glob("events/*.ics"))},
+    }
+    assert calendars["data"], "the samples have a calendar file to lay out"
 
     def with_secret(document: dict[str, Any]) -> dict[str, Any]:
         spec = (
@@ -129,7 +141,9 @@ def cluster(
                 image,
             )
         )
-        played.append(play(folder, "sync", [settings, knowledge, sync]))
+        for step in sync["spec"]["initContainers"]:  # podman's emptyDir belongs to root
+            step["securityContext"] = {"runAsUser": 0, "runAsNonRoot": False}
+        played.append(play(folder, "sync", [settings, knowledge, calendars, sync]))
         sync_container = f"welcome-sync-{tag}-sync"
         code = wait_exited(sync_container)
         output = container_output(sync_container)
@@ -138,13 +152,18 @@ def cluster(
         actions = with_secret(with_image(kind("actions.yaml", "Deployment"), image))
         actions["spec"]["replicas"] = 1
         actions["spec"]["template"]["spec"]["hostNetwork"] = True
-        (actions_container,) = containers(actions["spec"]["template"]["spec"])
+        (actions_container,) = actions["spec"]["template"]["spec"]["containers"]
         actions_container.setdefault("env", []).append({"name": "PORT", "value": str(actions_port)})
+        del actions_container["ports"]  # podman maps no ports on the host's network
         for probe in ("readinessProbe", "livenessProbe"):
             actions_container[probe]["httpGet"]["port"] = actions_port
         played.append(play(folder, "actions", [settings, actions]))
 
         rasa = with_secret(with_image(kind("rasa.yaml", "Deployment"), image))
+        (rasa_container,) = rasa["spec"]["template"]["spec"]["containers"]
+        del rasa_container["ports"]  # podman 4.3 would publish each on the host's port 5005
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            rasa_container[probe]["httpGet"]["port"] = 5005
         started = time.monotonic()
         played.append(play(folder, "rasa", [settings, rasa]))
         pods = sorted(
@@ -156,7 +175,8 @@ def cluster(
         urls = []
         for pod in pods:
             infra = inspect(pod)["InfraContainerID"]
-            address = inspect(infra)["NetworkSettings"]["Networks"]["podman"]["IPAddress"]
+            (network,) = inspect(infra)["NetworkSettings"]["Networks"].values()
+            address = network["IPAddress"]
             urls.append(f"http://{address}:5005")
         seconds = [first_answer_after(url, started) for url in urls]
         yield {
