@@ -82,6 +82,11 @@ def test_every_pod_runs_the_image_as_non_root_in_a_known_role(
         refs = {next(iter(source.values()))["name"] for source in container.get("envFrom", [])}
         assert refs == {"welcome-settings", "welcome-secrets"}
         assert "requests" in container["resources"]
+    for container in [*spec.get("initContainers", []), *spec["containers"]]:
+        # the "restricted" Pod Security Standard
+        assert container["securityContext"]["allowPrivilegeEscalation"] is False
+        assert container["securityContext"]["capabilities"]["drop"] == ["ALL"]
+    assert spec["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault"
 
 
 def test_rasa_has_two_replicas_probes_a_budget_and_an_autoscaler() -> None:

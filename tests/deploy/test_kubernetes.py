@@ -165,7 +165,7 @@ def cluster(
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
             rasa_container[probe]["httpGet"]["port"] = 5005
         started = time.monotonic()
-        played.append(play(folder, "rasa", [settings, rasa]))
+        played.append(play(folder, "rasa", [settings, knowledge, rasa]))
         pods = sorted(
             line.split()[0]
             for line in podman("pod", "ps", "--format", "{{.Name}} {{.Status}}").stdout.splitlines()
