@@ -134,3 +134,21 @@ def test_the_cache_keeps_a_bounded_number_of_conversations() -> None:
     assert len(cache) == 3
     assert cache.get("s0", (1, 0)) is None and cache.get("s4", (1, 4)) == []
     assert cache.get("s4", (1, 5)) is None, "another write since: not served"
+
+
+async def test_a_sqlite_file_keeps_one_connection_in_write_ahead_mode(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    store = _store(tmp_path / "t.db")
+    store.engine.dispose()  # count from no connection at all
+    opened: list[object] = []
+    sa.event.listen(store.engine, "connect", lambda connection, _record: opened.append(connection))
+    for number in range(10):
+        await _converse(store, f"s{number % 3}", _turn(number))
+    assert len(opened) == 1, "one pooled connection, not one per read and write"
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    other = _store(tmp_path / "t.db")  # a second instance or the purge beside it
+    await _converse(other, "s0", _turn(99))
+    tracker = await store.retrieve("s0")
+    assert tracker is not None and tracker.latest_message.text == "message 99"
