@@ -111,7 +111,7 @@ def embedded_endpoints(
     text = (
         (PROJECT_DIR / "endpoints.yml")
         .read_text()
-        .replace("localhost:5055", f"localhost:{actions_port}")
+        .replace("127.0.0.1:5055", f"127.0.0.1:{actions_port}")
         .replace("db: var/tracker.db", f"db: {folder / 'tracker.db'}")
     )
     if cached_conversations is not None:
