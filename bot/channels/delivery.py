@@ -12,6 +12,7 @@ from rasa.core.channels.channel import UserMessage
 
 from bot.channels.apology import apology, conversation_language
 from bot.channels.choices import resolve_choice
+from bot.channels.edge import MAX_MESSAGE_LENGTH
 from bot.locales.catalog import phrase
 from bot.logging_privacy import private_values
 
@@ -80,3 +81,28 @@ async def tell(
     await output.send_response(
         sender, {"text": phrase(language, key, **values), "language": language}
     )
+
+
+async def answer(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    agent: Any,
+    text: str,
+    output: Any,
+    sender: str,
+    channel: str,
+    metadata: Optional[Dict[str, Any]],
+    *,
+    media: bool = False,
+) -> str:
+    """What a messenger does with a message that passed its checks: one too long to
+    process, or something that is not text (a voice message, a photo), is told so in the
+    conversation's language and never reaches Rasa; anything else is delivered. Returns
+    what was done: "too long", "not text" or "ok"."""
+    if len(text) > MAX_MESSAGE_LENGTH:
+        await tell(agent, output, sender, metadata, "message_too_long", limit=MAX_MESSAGE_LENGTH)
+        return "too long"
+    if media:
+        await tell(agent, output, sender, metadata, "text_only_please")
+        return "not text"
+    await deliver(on_new_message, agent, text, output, sender, channel, metadata)
+    return "ok"

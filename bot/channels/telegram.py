@@ -28,9 +28,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.choices import numbered
 from bot.channels.deliveries import Deliveries
-from bot.channels.delivery import deliver, tell
+from bot.channels.delivery import answer
 from bot.channels.edge import (
-    MAX_MESSAGE_LENGTH,
     RefusedError,
     check_characters,
     check_language,
@@ -308,20 +307,14 @@ class MunicipalTelegramInput(InputChannel):
         if incoming.callback_query_id:
             await api.call("answerCallbackQuery", {"callback_query_id": incoming.callback_query_id})
         output = TelegramOutput(api, incoming.chat_id)
-        if len(incoming.text) > MAX_MESSAGE_LENGTH:  # told in their language, not processed
-            await tell(
-                agent,
-                output,
-                sender,
-                incoming.metadata,
-                "message_too_long",
-                limit=MAX_MESSAGE_LENGTH,
-            )
-            return response.json({"status": "too long"})
-        if incoming.media:
-            await tell(agent, output, sender, incoming.metadata, "text_only_please")
-            return response.json({"status": "not text"})
-        await deliver(
-            on_new_message, agent, incoming.text, output, sender, self.name(), incoming.metadata
+        status = await answer(
+            on_new_message,
+            agent,
+            incoming.text,
+            output,
+            sender,
+            self.name(),
+            incoming.metadata,
+            media=incoming.media,
         )
-        return response.json({"status": "ok"})
+        return response.json({"status": status})

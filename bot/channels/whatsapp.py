@@ -35,8 +35,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.choices import numbered
 from bot.channels.deliveries import Deliveries
-from bot.channels.delivery import deliver, tell
-from bot.channels.edge import MAX_MESSAGE_LENGTH, RefusedError, conversation_id, json_object
+from bot.channels.delivery import answer
+from bot.channels.edge import RefusedError, conversation_id, json_object
 from bot.channels.outbound import post_json
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.whatsapp_messages import (
@@ -285,13 +285,13 @@ class WhatsAppInput(InputChannel):
             return
         output = WhatsAppOutput(GraphApi(self.config.api_url, number), incoming.wa_id)
         metadata = {"municipality": number.municipality, **incoming.metadata}
-        if len(incoming.text) > MAX_MESSAGE_LENGTH:  # told in their language, not processed
-            await tell(
-                agent, output, sender, metadata, "message_too_long", limit=MAX_MESSAGE_LENGTH
-            )
-        elif incoming.media:
-            await tell(agent, output, sender, metadata, "text_only_please")
-        else:
-            await deliver(
-                on_new_message, agent, incoming.text, output, sender, self.name(), metadata
-            )
+        await answer(
+            on_new_message,
+            agent,
+            incoming.text,
+            output,
+            sender,
+            self.name(),
+            metadata,
+            media=incoming.media,
+        )

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, Iterator, List, Mapping, Optional
 
 from bot.channels.edge import RefusedError, check_characters, check_location
@@ -109,17 +109,13 @@ def parse_message(message: Mapping[str, Any], phone_number_id: str) -> Optional[
         where = where if isinstance(where, Mapping) else {}
         coordinates = {"lat": where.get("latitude"), "lon": where.get("longitude")}
         location = check_location(coordinates, "location")
-        return _with(base, text=FIND_SERVICE_PAYLOAD, metadata={"location": location})
+        return replace(base, text=FIND_SERVICE_PAYLOAD, metadata={"location": location})
     text = _text_of(message)
     if text is not None:
-        return _with(base, text=check_characters(text, f"{kind}"))
+        return replace(base, text=check_characters(text, f"{kind}"))
     if kind in MEDIA:
-        return _with(base, media=True)
+        return replace(base, media=True)
     return None
-
-
-def _with(base: Incoming, **changes: Any) -> Incoming:
-    return Incoming(**{**base.__dict__, **changes})
 
 
 def _changes(body: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
