@@ -78,39 +78,28 @@ def backing() -> Iterator[Backing]:
     scripts = PROJECT_DIR / "scripts"
     postgres, redis = free_port(), free_port()
     password = secrets.token_hex(16)
-    env = {**os.environ, "POSTGRES_LISTEN": "0.0.0.0", "POSTGRES_TRUST": CONTAINER_NETWORK}
-    subprocess.run(
-        [scripts / "postgres.sh", "start", work / "pg", str(postgres)],
-        env=env,
-        check=True,
-        capture_output=True,
+
+    def start(script: str, folder: str, port: int, **settings: str) -> None:
+        command = [scripts / script, "start", work / folder, str(port)]
+        subprocess.run(command, env={**os.environ, **settings}, check=True, capture_output=True)
+
+    start(
+        "postgres.sh", "pg", postgres, POSTGRES_LISTEN="0.0.0.0", POSTGRES_TRUST=CONTAINER_NETWORK
     )
+    create = ["psql", "-h", "127.0.0.1", "-p", str(postgres), "-U", "postgres"]
     subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(postgres),
-            "-U",
-            "postgres",
-            "-c",
-            "CREATE DATABASE conversations",
-        ],
-        check=True,
-        capture_output=True,
+        [*create, "-c", "CREATE DATABASE conversations"], check=True, capture_output=True
     )
-    env = {**os.environ, "REDIS_BIND": "0.0.0.0", "REDIS_PASSWORD": password}
-    subprocess.run(
-        [scripts / "redis.sh", "start", work / "redis", str(redis)],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    start("redis.sh", "redis", redis, REDIS_BIND="0.0.0.0", REDIS_PASSWORD=password)
     yield Backing(postgres, redis, password)
     subprocess.run([scripts / "redis.sh", "stop", work / "redis"], check=False)
     subprocess.run([scripts / "postgres.sh", "stop", work / "pg"], check=False)
     shutil.rmtree(work, ignore_errors=True)
+
+
+def env_flags(env: dict[str, str]) -> list[str]:
+    """`-e NAME=value` for each variable, for `podman run`."""
+    return [item for name, value in env.items() for item in ("-e", f"{name}={value}")]
 
 
 def say(url: str, sender: str, text: str, municipality: str | None = None) -> list[dict[str, Any]]:

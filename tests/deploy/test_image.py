@@ -11,7 +11,16 @@ from collections.abc import Iterator
 import pytest
 
 from bot.cluster import free_port
-from tests.deploy.conftest import SAMPLES, Backing, first_answer_after, inspect, logs, podman, say
+from tests.deploy.conftest import (
+    SAMPLES,
+    Backing,
+    env_flags,
+    first_answer_after,
+    inspect,
+    logs,
+    podman,
+    say,
+)
 
 pytestmark = pytest.mark.deploy
 
@@ -46,7 +55,7 @@ def stack(image: str, backing: Backing) -> Iterator[dict[str, str]]:
     on the host's network; yields the Rasa URL, the names and the start-to-answer time."""
     tag = uuid.uuid4().hex[:6]
     env = backing.environment()
-    flags = [item for name, value in env.items() for item in ("-e", f"{name}={value}")]
+    flags = env_flags(env)
     synced = podman(
         "run",
         "--rm",
@@ -130,7 +139,7 @@ def test_the_health_check_passes(stack: dict[str, str]) -> None:
 
 def test_the_purge_job_runs(image: str, backing: Backing, stack: dict[str, str]) -> None:
     env = backing.environment()
-    flags = [item for name, value in env.items() for item in ("-e", f"{name}={value}")]
+    flags = env_flags(env)
     purged = podman(
         "run", "--rm", "--network", "host", *flags, image, "purge", "--older-than", "30d"
     )

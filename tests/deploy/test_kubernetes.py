@@ -64,11 +64,27 @@ def pod_of(template: dict[str, Any], name: str) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": template["spec"]}
 
 
+def pod_spec(document: dict[str, Any]) -> dict[str, Any]:
+    """The pod spec of a Pod or of a Deployment's template."""
+    spec: dict[str, Any] = (
+        document["spec"] if document["kind"] == "Pod" else document["spec"]["template"]["spec"]
+    )
+    return spec
+
+
 def with_image(document: dict[str, Any], image: str) -> dict[str, Any]:
-    spec = document["spec"]["template"]["spec"] if document["kind"] != "Pod" else document["spec"]
-    for container in containers(spec):
+    for container in containers(pod_spec(document)):
         assert container["image"] == "welcome-bot", "kustomization.yaml names the image"
         container["image"] = image
+    return document
+
+
+def with_secret(document: dict[str, Any], secret: str) -> dict[str, Any]:
+    """The document with its Secret references pointing at the podman secret `secret`."""
+    for container in containers(pod_spec(document)):
+        for source in container.get("envFrom", []):
+            if "secretRef" in source:
+                source["secretRef"]["name"] = secret
     return document
 
 
@@ -124,22 +140,13 @@ def cluster(
     }
     assert calendars["data"], "the samples have a calendar file to lay out"
 
-    def with_secret(document: dict[str, Any]) -> dict[str, Any]:
-        spec = (
-            document["spec"]["template"]["spec"] if document["kind"] != "Pod" else document["spec"]
-        )
-        for container in containers(spec):
-            for source in container.get("envFrom", []):
-                if "secretRef" in source:
-                    source["secretRef"]["name"] = secret
-        return document
-
     try:
         sync = with_secret(
             with_image(
                 pod_of(kind("sync-job.yaml", "Job")["spec"]["template"], f"welcome-sync-{tag}"),
                 image,
-            )
+            ),
+            secret,
         )
         for step in sync["spec"]["initContainers"]:  # podman's emptyDir belongs to root
             step["securityContext"] = {"runAsUser": 0, "runAsNonRoot": False}
@@ -149,7 +156,7 @@ def cluster(
         output = container_output(sync_container)
         assert code == 0 and "Synced" in output, output[-3000:]
 
-        actions = with_secret(with_image(kind("actions.yaml", "Deployment"), image))
+        actions = with_secret(with_image(kind("actions.yaml", "Deployment"), image), secret)
         actions["spec"]["replicas"] = 1
         actions["spec"]["template"]["spec"]["hostNetwork"] = True
         (actions_container,) = actions["spec"]["template"]["spec"]["containers"]
@@ -159,7 +166,7 @@ def cluster(
             actions_container[probe]["httpGet"]["port"] = actions_port
         played.append(play(folder, "actions", [settings, actions]))
 
-        rasa = with_secret(with_image(kind("rasa.yaml", "Deployment"), image))
+        rasa = with_secret(with_image(kind("rasa.yaml", "Deployment"), image), secret)
         (rasa_container,) = rasa["spec"]["template"]["spec"]["containers"]
         del rasa_container["ports"]  # podman 4.3 would publish each on the host's port 5005
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
@@ -217,11 +224,9 @@ def test_one_conversation_in_two_languages_across_both_pods(cluster: dict[str, A
 def test_the_purge_cronjobs_command_runs(image: str, cluster: dict[str, Any]) -> None:
     tag = uuid.uuid4().hex[:6]
     template = kind("purge-cronjob.yaml", "CronJob")["spec"]["jobTemplate"]["spec"]["template"]
-    pod = with_image(pod_of(template, f"welcome-purge-{tag}"), image)
-    for container in containers(pod["spec"]):
-        for source in container.get("envFrom", []):
-            if "secretRef" in source:
-                source["secretRef"]["name"] = cluster["secret"]
+    pod = with_secret(
+        with_image(pod_of(template, f"welcome-purge-{tag}"), image), cluster["secret"]
+    )
     pod["spec"]["restartPolicy"] = "Never"
     path = play(cluster["folder"], f"purge-{tag}", [cluster["settings"], pod])
     try:
