@@ -23,9 +23,7 @@ import time
 from collections import OrderedDict
 from typing import Any, Callable, Optional
 
-import redis
-
-from bot.channels.ratelimit import redis_from_environment
+from bot.channels.ratelimit import SharedRedis
 
 logger = logging.getLogger(__name__)
 
@@ -44,16 +42,14 @@ class Deliveries:
         clock: Callable[[], float] = time.monotonic,
         max_local: int = MAX_LOCAL,
     ) -> None:
-        # None: Redis if REDIS_HOST is set; False: this process only
-        self._shared = redis_from_environment() if shared is None else (shared or None)
-        self._shared_down = False
+        self._shared = SharedRedis(shared, "Deliveries", "remembering")
         self._clock = clock
         self._max_local = max(1, max_local)
         self._local: OrderedDict[str, float] = OrderedDict()  # id -> until, oldest first
 
     def claim(self, delivery: str) -> bool:
         """True if this delivery is new and now ours to handle."""
-        stored = self._with_shared(
+        stored = self._shared.run(
             lambda shared: bool(
                 shared.set(KEY_PREFIX + delivery, "claimed", nx=True, ex=CLAIM_SECONDS)
             )
@@ -62,7 +58,7 @@ class Deliveries:
 
     def done(self, delivery: str) -> None:
         """Remember a handled delivery, so a retry of it is dropped."""
-        stored = self._with_shared(
+        stored = self._shared.run(
             lambda shared: shared.set(KEY_PREFIX + delivery, "done", ex=REMEMBER_SECONDS)
         )
         if stored is None:
@@ -72,22 +68,6 @@ class Deliveries:
     def remembered(self) -> int:
         """Ids kept in this process now."""
         return len(self._local)
-
-    def _with_shared(self, operation: Callable[[Any], Any]) -> Optional[Any]:
-        """The operation's result on Redis; None without Redis or while it is down."""
-        if self._shared is None:
-            return None
-        try:
-            result = operation(self._shared)
-        except redis.RedisError as error:
-            if not self._shared_down:
-                logger.error("Deliveries: Redis unreachable (%s); remembering locally", error)
-            self._shared_down = True
-            return None
-        if self._shared_down:
-            logger.info("Deliveries: Redis reachable again")
-        self._shared_down = False
-        return result
 
     def _claim_local(self, delivery: str) -> bool:
         now = self._clock()

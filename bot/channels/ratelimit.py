@@ -19,7 +19,7 @@ import os
 import time
 import uuid
 from collections import OrderedDict, deque
-from typing import Any, Callable, Deque, Optional
+from typing import Any, Callable, Deque, Optional, TypeVar
 
 import redis
 
@@ -49,6 +49,39 @@ def redis_from_environment() -> Optional[Any]:
     )
 
 
+T = TypeVar("T")
+
+
+class SharedRedis:
+    """The Redis that instances share, used while it answers. When it does not, `run` gives
+    None, the caller falls back to its own process, and the outage and the recovery are
+    logged once each."""
+
+    def __init__(self, shared: Optional[Any], what: str, fallback: str) -> None:
+        # None: Redis if REDIS_HOST is set; False: this process only
+        self.client = redis_from_environment() if shared is None else (shared or None)
+        self._what, self._fallback = what, fallback
+        self._down = False
+
+    def run(self, operation: Callable[[Any], T]) -> Optional[T]:
+        """The operation's result on Redis; None without Redis or while it is down."""
+        if self.client is None:
+            return None
+        try:
+            result = operation(self.client)
+        except redis.RedisError as error:
+            if not self._down:
+                logger.error(
+                    "%s: Redis unreachable (%s); %s locally", self._what, error, self._fallback
+                )
+            self._down = True
+            return None
+        if self._down:
+            logger.info("%s: Redis reachable again", self._what)
+        self._down = False
+        return result
+
+
 class RateLimiter:
     """Sliding-window count of accepted messages per key: at most `limit` in any `window`
     seconds (default: RATE_LIMIT_PER_MINUTE per 60 s)."""
@@ -70,11 +103,7 @@ class RateLimiter:
         self._clock = clock
         # key -> accept times in the window; least recently seen key first
         self._seen: OrderedDict[str, Deque[float]] = OrderedDict()
-        # None: Redis if REDIS_HOST is set; False: this process only
-        self._shared = redis_from_environment() if shared is None else shared
-        if shared is False:
-            self._shared = None
-        self._shared_down = False
+        self._shared = SharedRedis(shared, "Rate limit", "counting")
         self._full_warned_at: float | None = None
 
     @property
@@ -84,18 +113,9 @@ class RateLimiter:
 
     def allow(self, key: str) -> bool:
         """Count the message and say whether it may be processed."""
-        if self._shared is not None:
-            try:
-                allowed = self._allow_shared(self._shared, key)
-            except redis.RedisError as error:
-                if not self._shared_down:
-                    logger.error("Rate limit: Redis unreachable (%s); counting locally", error)
-                self._shared_down = True
-            else:
-                if self._shared_down:
-                    logger.info("Rate limit: Redis reachable again")
-                self._shared_down = False
-                return allowed
+        allowed = self._shared.run(lambda shared: self._allow_shared(shared, key))
+        if allowed is not None:
+            return allowed
         return self._allow_local(key)
 
     def exhausted(self, key: str) -> bool:
