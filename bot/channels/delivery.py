@@ -10,6 +10,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Protocol
 
 from rasa.core.channels.channel import UserMessage
 
+from bot.channels.admission import ADMISSION
 from bot.channels.apology import apology, conversation_language
 from bot.channels.choices import resolve_choice
 from bot.channels.edge import MAX_MESSAGE_LENGTH
@@ -56,10 +57,11 @@ async def deliver(
     written meanwhile shows the message's text or location (bot/logging_privacy.py)."""
     with private_values(text, metadata):
         try:
-            choice = await resolve_choice(text, sender, agent)
-            await on_new_message(
-                UserMessage(choice, output, sender, input_channel=channel, metadata=metadata)
-            )
+            async with ADMISSION.turn():
+                choice = await resolve_choice(text, sender, agent)
+                await on_new_message(
+                    UserMessage(choice, output, sender, input_channel=channel, metadata=metadata)
+                )
         except CancelledError:
             logger.error("Timeout while handling a message from %s", sender)
         except Exception:
