@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt co
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# Rasa reports usage and crashes to its makers unless told not to: nothing of a newcomer's
+# conversation leaves the machine (docs/operations.md "Privacy").
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: setup knowledge model run production test deploy-test fuzz lint unit bench soak lock clean
 
