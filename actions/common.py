@@ -16,7 +16,7 @@ from bot.answers.faq import INTENT_TOPICS, likeliest_of
 from bot.answers.localise import localise
 from bot.answers.municipality import find_municipality
 from bot.knowledge.db import shared_engine
-from bot.knowledge.repository import KnowledgeRepository
+from bot.knowledge.repository import KnowledgeRepository, recheck_from_environment
 from bot.knowledge.schema import Municipality
 from bot.language.conversation import next_language
 from bot.staff.unanswered import record
@@ -27,7 +27,7 @@ RepositoryFactory = Callable[[], KnowledgeRepository]
 
 
 def default_repository() -> KnowledgeRepository:
-    return KnowledgeRepository(shared_engine())
+    return KnowledgeRepository(shared_engine(), recheck_from_environment())
 
 
 def metadata_of(tracker: Tracker) -> Dict[str, Any]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -23,23 +25,49 @@ class _Snapshot:
     """One municipality's content as last read, valid while its content hash is unchanged."""
 
     digest: str | None
+    checked: float = float("-inf")  # when the hash was last read (the repository's clock)
     municipality: Municipality | None = None
     faqs: list[Faq] | None = None
     services: list[Service] | None = None
     events: list[Event] | None = None
 
 
+def recheck_from_environment() -> float:
+    """`KNOWLEDGE_RECHECK_SECONDS` (default 1): how long the action server trusts the content
+    hash it last read before reading it again, so a sync shows within that time."""
+    value = os.environ.get("KNOWLEDGE_RECHECK_SECONDS", "").strip()
+    try:
+        seconds = float(value) if value else 1.0
+    except ValueError:
+        raise ValueError(f"KNOWLEDGE_RECHECK_SECONDS: a number of seconds, not {value!r}") from None
+    if not 0 <= seconds <= 60:
+        raise ValueError(f"KNOWLEDGE_RECHECK_SECONDS: between 0 and 60, not {value!r}")
+    return seconds
+
+
 class KnowledgeRepository:
     """Queries the actions need. A municipality's content is kept in memory and re-read when
-    its content hash changes: one short query per call, so a sync shows at once. Inside
-    `one_view()` (one answer), the hash is checked once per municipality."""
+    its content hash changes. The hash is read at most once per `recheck_seconds` (0: on
+    every call, so a sync shows at once); inside `one_view()` (one answer), once at most."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        recheck_seconds: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._engine = engine
+        self.recheck_seconds = recheck_seconds
+        self._clock = clock
         self._snapshots: dict[str, _Snapshot] = {}
         self._view: dict[str, _Snapshot] | None = None
         # (id, content hash) of every municipality, and those municipalities parsed
         self._all: tuple[tuple[tuple[str, str | None], ...], list[Municipality]] | None = None
+        self._all_checked = float("-inf")
+
+    def _fresh(self, checked: float) -> bool:
+        """Whether a hash read at `checked` is still trusted."""
+        return self._clock() - checked < self.recheck_seconds
 
     @property
     def engine(self) -> Engine:
@@ -64,13 +92,18 @@ class KnowledgeRepository:
     def _snapshot(self, municipality_id: str) -> _Snapshot:
         if self._view is not None and municipality_id in self._view:
             return self._view[municipality_id]
-        with Session(self._engine) as session:
-            digest = session.scalar(
-                select(MunicipalityRow.content_hash).where(MunicipalityRow.id == municipality_id)
-            )
         cached = self._snapshots.get(municipality_id)
-        if cached is None or cached.digest != digest:
-            cached = self._snapshots[municipality_id] = _Snapshot(digest)
+        if cached is None or not self._fresh(cached.checked):
+            now = self._clock()
+            with Session(self._engine) as session:
+                digest = session.scalar(
+                    select(MunicipalityRow.content_hash).where(
+                        MunicipalityRow.id == municipality_id
+                    )
+                )
+            if cached is None or cached.digest != digest:
+                cached = self._snapshots[municipality_id] = _Snapshot(digest)
+            cached.checked = now
         if self._view is not None:
             self._view[municipality_id] = cached
         return cached
@@ -81,10 +114,15 @@ class KnowledgeRepository:
 
     def municipalities(self) -> list[Municipality]:
         """Every municipality with its places and contact (without FAQs, services and
-        events); parsed again only when one of them changed (one query to find out)."""
+        events); parsed again only when one of them changed (one query to find out, at most
+        once per `recheck_seconds`)."""
+        if self._all is not None and self._fresh(self._all_checked):
+            return list(self._all[1])
+        now = self._clock()
         with Session(self._engine) as session:
             query = select(MunicipalityRow.id, MunicipalityRow.content_hash)
             key = tuple((str(i), h) for i, h in session.execute(query.order_by(MunicipalityRow.id)))
+        self._all_checked = now
         if self._all is None or self._all[0] != key:
             with Session(self._engine) as session:
                 rows = session.scalars(select(MunicipalityRow).order_by(MunicipalityRow.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -13,7 +14,8 @@ import pytest
 from bot import PROJECT_DIR
 from bot.cluster import embedded_endpoints, embedded_servers, free_port, rasa_run
 from bot.knowledge.db import make_engine
-from bot.knowledge.sync import sync
+from bot.knowledge.repository import recheck_from_environment
+from bot.knowledge.sync import SyncReport, sync
 from tests.e2e.fake_graph import FakeGraphApi
 from tests.e2e.fake_telegram import FakeBotApi
 
@@ -36,6 +38,14 @@ def database_url_e2e(tmp_path_factory: pytest.TempPathFactory, knowledge_dir: Pa
     url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'knowledge.db'}"
     assert sync(make_engine(url), [knowledge_dir]).ok
     return url
+
+
+def sync_and_wait(database_url: str, knowledge_dir: Path) -> SyncReport:
+    """Sync the knowledge, then wait until the action server reads the content hash again
+    (it trusts the one it read for KNOWLEDGE_RECHECK_SECONDS)."""
+    report = sync(make_engine(database_url), [knowledge_dir])
+    time.sleep(recheck_from_environment() + 0.2)
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,9 @@ import requests
 import yaml
 
 from bot.channels.edge import conversation_id
-from bot.knowledge.db import make_engine
-from bot.knowledge.sync import sync
 from bot.language.registry import supported_codes
 from bot.locales.catalog import load_catalog
-from tests.e2e.conftest import RATE_LIMIT, stored_events
+from tests.e2e.conftest import RATE_LIMIT, stored_events, sync_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -143,14 +141,14 @@ def test_knowledge_change_is_served_without_restart(
     original = path.read_text()
     path.write_text(original.replace("within 8 days", "within 8 (eight) days"))
     try:
-        assert sync(make_engine(database_url_e2e), [knowledge_dir]).changed == ["kranj"]
+        assert sync_and_wait(database_url_e2e, knowledge_dir).changed == ["kranj"]
         replies = say(
             rasa_url, uuid.uuid4().hex, "How do I register my address?", municipality="kranj"
         )
         assert any("within 8 (eight) days" in t for t in texts(replies))
     finally:
         path.write_text(original)
-        sync(make_engine(database_url_e2e), [knowledge_dir])
+        sync_and_wait(database_url_e2e, knowledge_dir)
 
 
 @pytest.mark.parametrize(("code", "direction"), [("ar", "rtl"), ("fa", "rtl"), ("de", "ltr")])

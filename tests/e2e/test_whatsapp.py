@@ -12,14 +12,13 @@ import pytest
 import requests
 import yaml
 
-from bot.knowledge.db import make_engine
-from bot.knowledge.sync import sync
 from bot.locales.catalog import load_catalog, phrase
 from tests.e2e.conftest import (
     WHATSAPP_ACCESS_TOKEN,
     WHATSAPP_NUMBERS,
     WHATSAPP_VERIFY_TOKEN,
     stored_events,
+    sync_and_wait,
 )
 from tests.e2e.fake_graph import FakeGraphApi
 from tests.e2e.whatsapp_client import (
@@ -196,7 +195,7 @@ def test_a_five_thousand_character_answer_is_split_cleanly(
     assert 3800 < len(pharmacy["notes"]["de"]) <= 4000, "within the knowledge limit"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     try:
-        assert sync(make_engine(database_url_e2e), [knowledge_dir]).changed == ["dornbirn"]
+        assert sync_and_wait(database_url_e2e, knowledge_dir).changed == ["dornbirn"]
         person = new_person()
         ask = text(person, "Wo ist die nächste Apotheke?")
         assert post(rasa_url, webhook("dornbirn", ask)).ok
@@ -216,4 +215,4 @@ def test_a_five_thousand_character_answer_is_split_cleanly(
         assert whole.count("7,55 Euro") == 25, "no sentence of the cost note lost or cut"
     finally:
         path.write_text(original)
-        sync(make_engine(database_url_e2e), [knowledge_dir])
+        sync_and_wait(database_url_e2e, knowledge_dir)

@@ -6,10 +6,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from bot.knowledge.db import make_engine
-from bot.knowledge.repository import KnowledgeRepository
+from bot.knowledge.repository import KnowledgeRepository, recheck_from_environment
 from bot.knowledge.sync import sync
 from tests.conftest import SAMPLE_KNOWLEDGE
 
@@ -77,3 +78,43 @@ def test_one_view_reads_one_version_during_a_sync(tmp_path: Path) -> None:
         _edit_kranj(engine, folder)
         assert OLD in _registration(repository)
     assert NEW in _registration(repository)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_within_the_recheck_time_no_query_and_then_the_sync_shows(tmp_path: Path) -> None:
+    engine, folder = _synced(tmp_path)
+    clock = _Clock()
+    repository = KnowledgeRepository(engine, recheck_seconds=1.0, clock=clock)
+    assert OLD in _registration(repository)
+    repository.municipalities()
+    statements = _count_statements(engine)
+    clock.now += 0.9
+    assert OLD in _registration(repository)
+    assert [m.id for m in repository.municipalities()] == ["annecy", "bolzano", "dornbirn", "kranj"]
+    assert statements == [], "trusted for a second: no query"
+    _edit_kranj(engine, folder)
+    clock.now += 0.05
+    assert OLD in _registration(repository), "still within the second"
+    clock.now += 0.1
+    statements.clear()
+    assert NEW in _registration(repository)
+    repository.municipalities()
+    assert len(statements) == 4, "two hash checks; kranj's FAQs and the municipalities re-read"
+
+
+def test_recheck_time_from_the_environment(monkeypatch: Any) -> None:
+    monkeypatch.delenv("KNOWLEDGE_RECHECK_SECONDS", raising=False)
+    assert recheck_from_environment() == 1.0
+    monkeypatch.setenv("KNOWLEDGE_RECHECK_SECONDS", "0")
+    assert recheck_from_environment() == 0.0
+    for wrong in ("soon", "-1", "600"):
+        monkeypatch.setenv("KNOWLEDGE_RECHECK_SECONDS", wrong)
+        with pytest.raises(ValueError, match="KNOWLEDGE_RECHECK_SECONDS"):
+            recheck_from_environment()
