@@ -73,6 +73,9 @@ def scrub(event: Event) -> Event:
 # How many of the tracker's events are in the database (set on the trackers this store
 # builds or saves): new events are the ones after them.
 STORED = "_welcome_stored_events"
+# The ids of the conversation's first and latest stored events when the tracker was read or
+# last saved (see _span).
+SPAN = "_welcome_stored_span"
 
 
 @lru_cache(maxsize=64)  # a few dozen kinds of event
@@ -207,6 +210,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 self.cache.put(sender_id, latest, events)
         tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
         setattr(tracker, STORED, len(tracker.events))
+        setattr(tracker, SPAN, latest)
         return tracker
 
     def _span(self, session: Any, sender_id: str) -> Optional[tuple[int, int]]:
@@ -259,21 +263,42 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save, in one statement for all new events; then the conversation is
-        kept in the process's cache with the id of its latest event."""
+        kept in the process's cache with the ids of its first and latest events."""
         await self.stream_events(tracker)
         with self.session_scope() as session:
             rows = [
                 _row(tracker.sender_id, event)
                 for event in self._additional_events(session, tracker)
             ]
-            if rows:
-                session.execute(sa.insert(self.SQLEvent.__table__), rows)
+            latest = self._insert(session, tracker, rows)
             session.commit()
-            latest = self._span(session, tracker.sender_id)
+            if latest is None:
+                latest = self._span(session, tracker.sender_id)
         setattr(tracker, STORED, len(tracker.events))
+        setattr(tracker, SPAN, latest)
         if latest is not None:
             events = window(list(tracker.events), self.recent_events)
             self.cache.put(tracker.sender_id, latest, events)
+
+    def _insert(
+        self, session: Any, tracker: DialogueStateTracker, rows: list[dict[str, Any]]
+    ) -> Optional[tuple[int, int]]:
+        """Insert the new events. With PostgreSQL the statement returns their ids, and the
+        span is the first id this tracker was read with (or the first new one) and the
+        latest new one: no query after it. If the first changed meanwhile (a purge), the
+        next read sees a different span and reads the database: never stale. SQLite (and a
+        tracker this store did not read) gets None: the span is read after the commit."""
+        if not rows:
+            return None
+        table = self.SQLEvent.__table__
+        if self.engine.dialect.name != "postgresql":
+            session.execute(sa.insert(table), rows)
+            return None
+        ids = [i for (i,) in session.execute(sa.insert(table).values(rows).returning(table.c.id))]
+        if not hasattr(tracker, SPAN):  # not built by this store: what is stored is unknown
+            return None
+        read: Optional[tuple[int, int]] = getattr(tracker, SPAN)
+        return (read[0] if read else min(ids), max(ids))
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         """The events after those already stored: counted on the trackers this store built;

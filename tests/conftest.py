@@ -98,3 +98,12 @@ def redis_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     subprocess.run([script, "start", str(folder), str(port)], check=True, capture_output=True)
     yield port
     subprocess.run([script, "stop", str(folder)], check=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server for the session (tests/postgres.py)."""
+    from tests.postgres import postgres_server
+
+    with postgres_server() as url:
+        yield url

@@ -1,10 +1,14 @@
 """Each message reads the recent events and the state before them, never the whole history,
-and never anything stale: two stores (two Rasa instances) on one database."""
+and never anything stale: two stores (two Rasa instances) on one database, SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
+import pytest
+import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -18,6 +22,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import PrivateSQLTrackerStore
+from tests.postgres import fresh_database
 
 DOMAIN = Domain.from_yaml(
     """
@@ -31,6 +36,27 @@ slots:
 
 def _store(path: Path, recent: int = 20) -> PrivateSQLTrackerStore:
     return PrivateSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(path), recent_events=recent)
+
+
+Stores = Callable[[], PrivateSQLTrackerStore]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Stores:
+    """Makes tracker stores (Rasa instances) on one database of the parameter's kind."""
+    if request.param == "sqlite":
+        return lambda: _store(tmp_path / "t.db")
+    url = sa.engine.make_url(fresh_database(request.getfixturevalue("postgres_url")))
+    return lambda: PrivateSQLTrackerStore(
+        DOMAIN,
+        dialect="postgresql",
+        host=url.host,
+        port=url.port,
+        db=url.database,
+        username=url.username,
+        password=url.password,
+        recent_events=20,
+    )
 
 
 def _turn(number: int) -> list[Event]:
@@ -50,9 +76,9 @@ async def _converse(store: PrivateSQLTrackerStore, sender: str, events: list[Eve
 
 
 async def test_a_long_conversation_reads_its_recent_events_and_earlier_state(
-    tmp_path: Path,
+    stores: Stores,
 ) -> None:
-    store = _store(tmp_path / "t.db")
+    store = stores()
     early = [SessionStarted(), SlotSet("language", "ar"), SlotSet("municipality", "kranj")]
     await _converse(store, "s", [*early, SlotSet("topic", "jobs"), *_turn(0)])
     await _converse(store, "s", [SlotSet("topic", "housing"), ConversationPaused()])
@@ -69,8 +95,8 @@ async def test_a_long_conversation_reads_its_recent_events_and_earlier_state(
     assert isinstance(tracker.events[0], SessionStarted), "Rasa still sees the session start"
 
 
-async def test_new_events_are_stored_once_each_in_order(tmp_path: Path) -> None:
-    store = _store(tmp_path / "t.db")
+async def test_new_events_are_stored_once_each_in_order(stores: Stores) -> None:
+    store = stores()
     for number in range(30):
         await _converse(store, "s", _turn(number))
     full = await store.retrieve_full_tracker("s")
@@ -79,10 +105,10 @@ async def test_new_events_are_stored_once_each_in_order(tmp_path: Path) -> None:
     assert texts == [f"message {n}" for n in range(30)]
 
 
-async def test_what_another_instance_wrote_is_never_missed(tmp_path: Path) -> None:
+async def test_what_another_instance_wrote_is_never_missed(stores: Stores) -> None:
     """Instance A answers, instance B answers the next message, A answers again: A reads
     B's events from the database, and its own new events go after them."""
-    one, two = _store(tmp_path / "t.db"), _store(tmp_path / "t.db")
+    one, two = stores(), stores()
     await _converse(one, "s", [SlotSet("language", "de"), *_turn(0)])
     seen_by_one = await one.retrieve("s")
     await _converse(two, "s", [SlotSet("language", "uk"), *_turn(1)])
@@ -100,8 +126,8 @@ async def test_what_another_instance_wrote_is_never_missed(tmp_path: Path) -> No
     ]
 
 
-async def test_a_new_session_starts_afresh(tmp_path: Path) -> None:
-    store = _store(tmp_path / "t.db")
+async def test_a_new_session_starts_afresh(stores: Stores) -> None:
+    store = stores()
     await _converse(store, "s", [SlotSet("topic", "jobs"), *_turn(0)])
     await _converse(store, "s", [SessionStarted(), SlotSet("language", "fr"), *_turn(1)])
     tracker = await store.retrieve("s")
@@ -110,8 +136,8 @@ async def test_a_new_session_starts_afresh(tmp_path: Path) -> None:
     assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["message 1"]
 
 
-async def test_the_cache_holds_exactly_what_the_database_gives(tmp_path: Path) -> None:
-    cached, fresh = _store(tmp_path / "t.db"), _store(tmp_path / "t.db")
+async def test_the_cache_holds_exactly_what_the_database_gives(stores: Stores) -> None:
+    cached, fresh = stores(), stores()
     early = [SessionStarted(), SlotSet("language", "ar"), SlotSet("topic", "jobs")]
     await _converse(cached, "s", [*early, *_turn(0), ConversationPaused()])
     for number in range(1, 25):
@@ -152,3 +178,48 @@ async def test_a_sqlite_file_keeps_one_connection_in_write_ahead_mode(tmp_path: 
     await _converse(other, "s0", _turn(99))
     tracker = await store.retrieve("s0")
     assert tracker is not None and tracker.latest_message.text == "message 99"
+
+
+async def test_a_purge_between_two_messages_is_noticed(stores: Stores) -> None:
+    """The earliest events deleted after this instance saved: its cached conversation is
+    not used (the first id changed); the database's is."""
+    cached, fresh = stores(), stores()
+    for number in range(6):
+        await _converse(cached, "s", [SlotSet("language", "de"), *_turn(number)])
+    table = cached.SQLEvent.__table__
+    with cached.engine.begin() as connection:
+        first = connection.execute(sa.select(sa.func.min(table.c.id))).scalar()
+        connection.execute(sa.delete(table).where(table.c.id < first + 10))
+    from_cache, from_database = await cached.retrieve("s"), await fresh.retrieve("s")
+    assert from_cache is not None and from_database is not None
+    assert [e.as_dict() for e in from_cache.events] == [e.as_dict() for e in from_database.events]
+
+
+async def test_saving_a_message_reads_nothing_back_on_postgresql(
+    postgres_url: str,
+) -> None:
+    """The insert returns the new ids: no query for the latest id after it."""
+    url = sa.engine.make_url(fresh_database(postgres_url))
+    store = PrivateSQLTrackerStore(
+        DOMAIN,
+        dialect="postgresql",
+        host=url.host,
+        port=url.port,
+        db=url.database,
+        username=url.username,
+        password=url.password,
+    )
+    await _converse(store, "s", _turn(0))
+    tracker = await store.retrieve("s")
+    assert tracker is not None
+    statements: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    for event in _turn(1):
+        tracker.update(event)
+    await store.save(tracker)
+    assert [s.split()[0] for s in statements if not s.startswith("select pg_catalog")] == [
+        "INSERT"
+    ], statements
+    again = await store.retrieve("s")
+    assert again is not None and again.latest_message.text == "message 1"
+    assert len(statements) == 2, "then one query: the span, which the cache matches"
