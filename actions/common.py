@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
+from functools import cache
 from typing import Any, Callable, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers.faq import INTENT_TOPICS, likeliest_of
@@ -26,8 +28,15 @@ logger = logging.getLogger(__name__)
 RepositoryFactory = Callable[[], KnowledgeRepository]
 
 
+@cache
+def _repository_for(engine: Engine) -> KnowledgeRepository:
+    """One repository per database and process, shared by every action: one copy of each
+    municipality's content, its hash read once a second however many actions answer."""
+    return KnowledgeRepository(engine, recheck_from_environment())
+
+
 def default_repository() -> KnowledgeRepository:
-    return KnowledgeRepository(shared_engine(), recheck_from_environment())
+    return _repository_for(shared_engine())
 
 
 def metadata_of(tracker: Tracker) -> Dict[str, Any]:

@@ -3,5 +3,5 @@
 # custom NLU components' code. Same inputs, same model name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-find config.yml domain.yml data bot/dialogue bot/language bot/nlu bot/text.py bot/locales/languages.yml -type f \( -name '*.yml' -o -name '*.py' \) -print0 \
+find config.yml domain.yml data bot/dialogue bot/language bot/nlu bot/text.py bot/tfidf.py bot/locales/languages.yml -type f \( -name '*.yml' -o -name '*.py' \) -print0 \
   | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12

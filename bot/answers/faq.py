@@ -11,6 +11,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from bot.answers.localise import localise
 from bot.knowledge.schema import Faq
 from bot.text import normalise
+from bot.tfidf import tfidf
 
 INTENT_TOPICS = {
     "ask_housing": "housing",
@@ -69,9 +70,12 @@ def _document(faq: Faq, language: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _vectoriser(documents: tuple[str, ...]) -> tuple[TfidfVectorizer, Any]:
+def _vectoriser(documents: tuple[str, ...]) -> tuple[TfidfVectorizer, Any, Any]:
+    """The fitted vectoriser, its idf weights (read once: see bot/tfidf.py) and the
+    documents' vectors."""
     vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    return vectoriser, vectoriser.fit_transform(documents)
+    matrix = vectoriser.fit_transform(documents)
+    return vectoriser, vectoriser.idf_, matrix
 
 
 def best_faq(
@@ -102,8 +106,8 @@ def best_faq_scored(
         return faqs[0], 0.0
     pool = list(corpus) if corpus else list(faqs)
     ids = [faq.id for faq in pool]
-    vectoriser, matrix = _vectoriser(tuple(_document(faq, language) for faq in pool))
-    scores = (matrix @ vectoriser.transform([text]).T).toarray().ravel()
+    vectoriser, idf, matrix = _vectoriser(tuple(_document(faq, language) for faq in pool))
+    scores = (matrix @ tfidf(vectoriser, idf, [text]).T).toarray().ravel()
     by_id = dict(zip(ids, scores))
     best = max(faqs, key=lambda faq: by_id.get(faq.id, 0.0))
     score = float(by_id.get(best.id, 0.0))

@@ -32,15 +32,15 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-from sklearn.preprocessing import normalize
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from bot.language.registry import word_prefixes
 from bot.nlu.greetings import after_greeting, greeting_phrases
 from bot.nlu.spelling import Speller
 from bot.text import in_latin_letters, normalise
+from bot.tfidf import tfidf
 
 # kind -> (sklearn analyzer, config key of its n-gram range, the form of the text it reads:
 # raw; normalised (lower-case, no accents, Arabic-script letter variants unified; with
@@ -79,17 +79,6 @@ def _vectorizer(
         token_pattern=_WORD_PATTERN,
         vocabulary=vocabulary,
     )
-
-
-def tfidf(vectorizer: TfidfVectorizer, idf: np.ndarray, texts: List[str]) -> csr_matrix:
-    """`vectorizer.transform(texts)` (sublinear tf, idf, l2 norm) with its idf given: sklearn
-    1.1 rebuilds `idf_` from a diagonal matrix on every call to check it is fitted, which
-    cost more than the transform itself."""
-    counts = CountVectorizer.transform(vectorizer, texts).astype(np.float64)
-    np.log(counts.data, counts.data)
-    counts.data += 1.0
-    counts.data *= idf[counts.indices]
-    return normalize(counts, norm="l2", copy=False)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

@@ -43,3 +43,17 @@ def test_weak_match_needs_a_low_score_and_a_real_question() -> None:
     assert weakly_matched("can I bring my dog along", WEAK_MATCH / 2)
     assert not weakly_matched("can I bring my dog along", WEAK_MATCH * 2)
     assert not weakly_matched("wohnung", 0.0)  # one word names a topic
+
+
+def test_scores_are_those_of_sklearns_own_transform() -> None:
+    from bot.answers.faq import _document, _vectoriser, best_faq_scored
+    from bot.text import normalise
+
+    vectoriser, _, matrix = _vectoriser(tuple(_document(faq, "en") for faq in ALL))
+    for message in ("can a family get a non-profit flat", "DEPOSITT??", "zzz"):
+        theirs = (matrix @ vectoriser.transform([normalise(message)]).T).toarray().ravel()
+        best, score = best_faq_scored(ALL, message, "en")
+        if theirs.max() > 0:
+            assert best == ALL[int(theirs.argmax())] and abs(score - theirs.max()) < 1e-12
+        else:
+            assert (best, score) == (RENT, 0.0)

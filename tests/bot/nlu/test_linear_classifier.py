@@ -137,7 +137,8 @@ def test_russian_in_latin_letters_meets_its_cyrillic_examples(tmp_path: Path) ->
 
 
 def test_tfidf_is_sklearns_transform() -> None:
-    from bot.nlu.linear_classifier import _vectorizer, tfidf
+    from bot.nlu.linear_classifier import _vectorizer
+    from bot.tfidf import tfidf
 
     texts = ["wo finde ich einen deutschkurs", "cerco lavoro a bolzano", "где врач", "merhaba"]
     config = {"char_ngram": [1, 5], "word_ngram": [1, 2]}
