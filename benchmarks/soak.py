@@ -54,6 +54,7 @@ class SoakResult:
     samples: list[tuple[float, float]] = field(default_factory=list)  # (sent at, latency)
     failures: int = 0
     rss: list[dict[str, float]] = field(default_factory=list)  # start, each tenth
+    shown: int = 0  # samples already summed up in a progress line
 
     def tenth(self, number: int) -> list[float]:
         """Latencies of the `number`-th tenth of the messages (1-based), in sending order."""
@@ -76,8 +77,17 @@ class SoakResult:
         return self.p95(self.tenth(10)) / max(self.p95(self.tenth(2)), 1e-9)
 
 
-async def soak(url: str, senders: int, messages: int, concurrency: int, rate: float) -> SoakResult:
-    """Send `messages` messages from `senders` newcomers; RSS read at each tenth."""
+async def soak(
+    url: str,
+    senders: int,
+    messages: int,
+    concurrency: int,
+    rate: float,
+    progress: bool = False,
+) -> SoakResult:
+    """Send `messages` messages from `senders` newcomers; RSS read at each tenth (and, with
+    `progress`, printed then with the p95 of the answers since the last tenth, so that a
+    run of hours that is stopped still shows what it measured)."""
     per_sender = max(messages // senders, 1)
     total = senders * per_sender
     result = SoakResult(messages=total)
@@ -108,20 +118,36 @@ async def soak(url: str, senders: int, messages: int, concurrency: int, rate: fl
         pace["sent"] += 1
         if pace["sent"] in checkpoints:
             result.rss.append({name: rss_mib(pid) for name, pid in pids.items()})
+            if progress:
+                _progress(result, pace["sent"], time.perf_counter() - begun)
 
     async def seat(session: aiohttp.ClientSession) -> None:
         for sender in next_sender:
             for turn in range(per_sender):
                 await send(session, sender, turn)
 
-    started = time.perf_counter()
+    begun = time.perf_counter()
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=0), timeout=timeout
     ) as session:
         await asyncio.gather(*(seat(session) for _ in range(concurrency)))
-    result.seconds = time.perf_counter() - started
+    result.seconds = time.perf_counter() - begun
     return result
+
+
+def _progress(result: SoakResult, sent: int, seconds: float) -> None:
+    """One line per tenth: messages sent, time, RSS now, p95 of the answers since the last."""
+    tenth = len(result.rss) - 1
+    since = result.samples[result.shown :]
+    result.shown = len(result.samples)
+    memory = ", ".join(f"{name} {mib:.0f}" for name, mib in sorted(result.rss[-1].items()))
+    print(
+        f"  {tenth * 10:>3}%: {sent} messages in {seconds:.0f} s, {result.failures} failures; "
+        f"RSS MiB {memory}; p95 since the last tenth "
+        f"{result.p95([latency for _, latency in since]) * 1000:.0f} ms",
+        flush=True,
+    )
 
 
 def report(result: SoakResult) -> None:
@@ -156,13 +182,14 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"Soak: {args.senders} senders, {args.messages} messages, at most {args.rate:.0f}/s, "
-        f"{args.concurrency} at once"
+        f"{args.concurrency} at once",
+        flush=True,
     )
     with tempfile.TemporaryDirectory(prefix="bench-soak-") as folder:
         env = {"RATE_LIMIT_PER_MINUTE": LIFTED, "ADDRESS_RATE_LIMIT_PER_MINUTE": LIFTED}
         with embedded_webhook(Path(folder), current_model(), args.cached, **env) as url:
             result = asyncio.run(
-                soak(url, args.senders, args.messages, args.concurrency, args.rate)
+                soak(url, args.senders, args.messages, args.concurrency, args.rate, True)
             )
     report(result)
 
