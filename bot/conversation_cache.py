@@ -90,6 +90,15 @@ class ConversationCache:
         self._entries.move_to_end(sender_id)
         return list(entry[1])
 
+    def behind(self, sender_id: str, span: tuple[int, int]) -> Optional[tuple[int, list[Event]]]:
+        """A conversation kept with the same first event but an earlier latest one (another
+        instance answered since): the id of its latest event and its window, to which the
+        events stored after that id can be added."""
+        entry = self._entries.get(sender_id)
+        if entry is None or entry[0][0] != span[0] or entry[0][1] >= span[1]:
+            return None
+        return entry[0][1], list(entry[1])
+
     def put(self, sender_id: str, span: tuple[int, int], events: list[Event]) -> None:
         if self.size <= 0:
             return

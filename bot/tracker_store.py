@@ -206,7 +206,9 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 return None
             events = self.cache.get(sender_id, latest)
             if events is None:
-                events = self._recent(session, sender_id)
+                events = self._caught_up(session, sender_id, latest)
+                if events is None:
+                    events = self._recent(session, sender_id)
                 self.cache.put(sender_id, latest, events)
         tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
         setattr(tracker, STORED, len(tracker.events))
@@ -223,6 +225,29 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             .one()
         )
         return None if latest is None else (int(first), int(latest))
+
+    def _caught_up(
+        self, session: Any, sender_id: str, latest: tuple[int, int]
+    ) -> Optional[list[Event]]:
+        """The cached window of a conversation another instance answered since, with the
+        events stored after it: one query for a few rows instead of the recent window.
+        None when nothing usable is cached, or more was written than the window holds."""
+        behind = self.cache.behind(sender_id, latest)
+        if behind is None:
+            return None
+        since, events = behind
+        table = self.SQLEvent
+        rows = (
+            session.query(table.id, table.data)
+            .filter(table.sender_id == sender_id, table.id > since, table.id <= latest[1])
+            .order_by(table.id)
+            .limit(self.recent_events + 1)
+            .all()
+        )
+        if not rows or len(rows) > self.recent_events or rows[-1][0] != latest[1]:
+            return None
+        new = (deserialise(json.loads(data)) for _, data in rows)
+        return window([*events, *(e for e in new if e is not None)], self.recent_events)
 
     def _recent(self, session: Any, sender_id: str) -> list[Event]:
         table = self.SQLEvent
@@ -277,7 +302,8 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         setattr(tracker, STORED, len(tracker.events))
         setattr(tracker, SPAN, latest)
         if latest is not None:
-            events = window(list(tracker.events), self.recent_events)
+            # as stored: without a shared location, which serves its own message only
+            events = window([scrub(e) for e in tracker.events], self.recent_events)
             self.cache.put(tracker.sender_id, latest, events)
 
     def _insert(

@@ -223,3 +223,47 @@ async def test_saving_a_message_reads_nothing_back_on_postgresql(
     again = await store.retrieve("s")
     assert again is not None and again.latest_message.text == "message 1"
     assert len(statements) == 2, "then one query: the span, which the cache matches"
+
+
+async def test_two_instances_answering_in_turn_read_only_what_the_other_wrote(
+    stores: Stores,
+) -> None:
+    """A proxy without affinity sends each message to the other instance: each reads the
+    events written since its own last message and adds them to what it kept, and gets
+    exactly what the database gives (slots, a pause, a new session included)."""
+    one, two, fresh = stores(), stores(), stores()
+    full_reads: list[str] = []
+    for store, name in ((one, "one"), (two, "two")):
+        read = store._recent
+
+        def counted(session: object, sender_id: str, read=read, name=name) -> list[Event]:
+            full_reads.append(name)
+            return read(session, sender_id)
+
+        store._recent = counted  # type: ignore[method-assign]
+    await _converse(one, "s", [SessionStarted(), SlotSet("language", "ar"), *_turn(0)])
+    extras: dict[int, list[Event]] = {
+        5: [SlotSet("topic", "jobs")],
+        9: [ConversationPaused()],
+        14: [SessionStarted(), SlotSet("language", "ar")],
+        21: [SlotSet("topic", "housing"), SlotSet("municipality", "kranj")],
+    }
+    for number in range(1, 30):
+        store, other = (one, two) if number % 2 == 0 else (two, one)
+        await _converse(store, "s", [*extras.get(number, []), *_turn(number)])
+        seen, truth = await other.retrieve("s"), await fresh.retrieve("s")
+        fresh.cache.drop("s")
+        assert seen is not None and truth is not None
+        assert [e.as_dict() for e in seen.events] == [e.as_dict() for e in truth.events], number
+    assert full_reads == ["two"], "only the first read of the second instance is a full one"
+
+
+async def test_a_shared_location_is_not_kept_in_the_cache_either(stores: Stores) -> None:
+    store = stores()
+    tracker = DialogueStateTracker("s", DOMAIN.slots)
+    where = {"location": {"latitude": 46.24, "longitude": 14.36}, "municipality": "kranj"}
+    tracker.update(UserUttered("/find_service", {"name": "find_service"}, metadata=where))
+    await store.save(tracker)
+    again = await store.retrieve("s")
+    assert again is not None and "location" not in str([e.as_dict() for e in again.events])
+    assert again.latest_message.metadata == {"municipality": "kranj"}
