@@ -231,7 +231,9 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
     ) -> Optional[list[Event]]:
         """The cached window of a conversation another instance answered since, with the
         events stored after it: one query for a few rows instead of the recent window.
-        None when nothing usable is cached, or more was written than the window holds."""
+        None when nothing usable is cached, or more was written than the window holds.
+        Stored events never change in place: new ones are added, old ones only deleted
+        (the purge), which changes the first id and so leads to a full read."""
         behind = self.cache.behind(sender_id, latest)
         if behind is None:
             return None

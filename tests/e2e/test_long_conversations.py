@@ -46,26 +46,23 @@ def test_the_municipality_named_at_the_start_holds_twenty_messages_later(
 
 
 def _leave_for(servers_dir: Path, sender: str, seconds: float) -> None:
-    """As if the person's last message had been `seconds` earlier; one more stored event
-    (a listen, as Rasa writes it) tells the server's cache that the conversation changed."""
+    """As if the person's last message had been `seconds` earlier: the conversation's events
+    stored again, in order, with earlier times. Stored events never change in place (the
+    servers' caches rely on it: only new ones are added, old ones only deleted), so they
+    are written anew, which also tells the server's cache that the conversation changed."""
     sender = conversation_id("rest", sender)
     with sqlite3.connect(servers_dir / "tracker.db") as database:
-        database.execute(
-            "UPDATE events SET timestamp = timestamp - ?, "
-            "data = json_set(data, '$.timestamp', json_extract(data, '$.timestamp') - ?) "
-            "WHERE sender_id = ?",
-            (seconds, seconds, sender),
-        )
-        row = database.execute(
-            "SELECT type_name, timestamp, action_name, data FROM events "
-            "WHERE sender_id = ? AND action_name = 'action_listen' ORDER BY id DESC LIMIT 1",
-            (sender,),
+        (latest,) = database.execute(
+            "SELECT max(id) FROM events WHERE sender_id = ?", (sender,)
         ).fetchone()
         database.execute(
-            "INSERT INTO events (sender_id, type_name, timestamp, action_name, data) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (sender, *row),
+            "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
+            "SELECT sender_id, type_name, timestamp - ?, intent_name, action_name, "
+            "json_set(data, '$.timestamp', json_extract(data, '$.timestamp') - ?) "
+            "FROM events WHERE sender_id = ? ORDER BY id",
+            (seconds, seconds, sender),
         )
+        database.execute("DELETE FROM events WHERE sender_id = ? AND id <= ?", (sender, latest))
 
 
 def test_after_an_idle_hour_a_new_session_keeps_language_and_town(
