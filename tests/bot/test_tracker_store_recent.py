@@ -46,8 +46,13 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Stores:
     """Makes tracker stores (Rasa instances) on one database of the parameter's kind."""
     if request.param == "sqlite":
         return lambda: _store(tmp_path / "t.db")
-    url = sa.engine.make_url(fresh_database(request.getfixturevalue("postgres_url")))
-    return lambda: PrivateSQLTrackerStore(
+    database = fresh_database(request.getfixturevalue("postgres_url"))
+    return lambda: _postgres_store(database)
+
+
+def _postgres_store(database: str, recent: int = 20) -> PrivateSQLTrackerStore:
+    url = sa.engine.make_url(database)
+    return PrivateSQLTrackerStore(
         DOMAIN,
         dialect="postgresql",
         host=url.host,
@@ -55,7 +60,7 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Stores:
         db=url.database,
         username=url.username,
         password=url.password,
-        recent_events=20,
+        recent_events=recent,
     )
 
 
@@ -199,16 +204,7 @@ async def test_saving_a_message_reads_nothing_back_on_postgresql(
     postgres_url: str,
 ) -> None:
     """The insert returns the new ids: no query for the latest id after it."""
-    url = sa.engine.make_url(fresh_database(postgres_url))
-    store = PrivateSQLTrackerStore(
-        DOMAIN,
-        dialect="postgresql",
-        host=url.host,
-        port=url.port,
-        db=url.database,
-        username=url.username,
-        password=url.password,
-    )
+    store = _postgres_store(fresh_database(postgres_url))
     await _converse(store, "s", _turn(0))
     tracker = await store.retrieve("s")
     assert tracker is not None
