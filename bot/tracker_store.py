@@ -21,7 +21,7 @@ import copy
 import itertools
 import json
 from functools import lru_cache
-from typing import Any, Generator, Iterator, Optional, Type
+from typing import Any, Generator, Iterable, Iterator, Optional, Type
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, ensure_schema_exists
@@ -88,6 +88,12 @@ def deserialise(data: dict[str, Any]) -> Optional[Event]:
     """An event from its stored form, as `Event.from_parameters` makes it."""
     event_class = _event_class(str(data.get("event")))
     return event_class._from_parameters(data) if event_class is not None else None
+
+
+def _events(rows: Iterable[Any]) -> list[Event]:
+    """The events of stored rows (id, data), in their order; unknown kinds left out."""
+    found = (deserialise(json.loads(data)) for _, data in rows)
+    return [event for event in found if event is not None]
 
 
 def _sqlite_write_ahead(connection: Any, _record: Any) -> None:
@@ -248,8 +254,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         )
         if not rows or len(rows) > self.recent_events or rows[-1][0] != latest[1]:
             return None
-        new = (deserialise(json.loads(data)) for _, data in rows)
-        return window([*events, *(e for e in new if e is not None)], self.recent_events)
+        return window([*events, *_events(rows)], self.recent_events)
 
     def _recent(self, session: Any, sender_id: str) -> list[Event]:
         table = self.SQLEvent
@@ -286,7 +291,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                     .all()
                 )
         rows = itertools.chain(earlier, reversed(recent))
-        return [e for e in (deserialise(json.loads(data)) for _, data in rows) if e is not None]
+        return _events(rows)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save, in one statement for all new events; then the conversation is
