@@ -310,7 +310,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         setattr(tracker, SPAN, latest)
         if latest is not None:
             # as stored: without a shared location, which serves its own message only
-            events = window([scrub(e) for e in tracker.events], self.recent_events)
+            events = [scrub(e) for e in window(list(tracker.events), self.recent_events)]
             self.cache.put(tracker.sender_id, latest, events)
 
     def _insert(
