@@ -28,11 +28,15 @@ logger = logging.getLogger(__name__)
 RepositoryFactory = Callable[[], KnowledgeRepository]
 
 
+# Read when the action server starts, so that a wrong value stops it there, naming it.
+RECHECK_SECONDS = recheck_from_environment()
+
+
 @cache
 def _repository_for(engine: Engine) -> KnowledgeRepository:
     """One repository per database and process, shared by every action: one copy of each
     municipality's content, its hash read once a second however many actions answer."""
-    return KnowledgeRepository(engine, recheck_from_environment())
+    return KnowledgeRepository(engine, RECHECK_SECONDS)
 
 
 def default_repository() -> KnowledgeRepository:
