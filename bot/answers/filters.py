@@ -13,6 +13,9 @@ FILTERS = ("free", "evening", "weekend", "childcare", "women", "wheelchair", "be
 # No typo matching: one typo away, "Guten Abend" became "abends" and "randevusu" (an
 # appointment) "randevusuz" (without one); a missed filter costs less than a wrong one.
 FILTER_WORDS = WordLists("filters", "filters", FILTERS, typos=False)
+# Phrases that hold a filter's word without asking for it ("good evening"), under the file's
+# key `not_filters`: taken out of a message before its filters are looked for.
+NOT_FILTER_WORDS = WordLists("filters", "not_filters", ("greeting",), typos=False)
 
 EVENING_FROM = 17 * 60  # a session that ends after 18:00 and starts from 17:00 is "evening"
 EVENING_ENDS_AFTER = 18 * 60
@@ -22,15 +25,20 @@ BEGINNER_LEVELS = ("A0", "A1")
 
 def filters_in_text(text: str, language: str) -> tuple[str, ...]:
     """The filters a message names, in FILTERS order."""
-    named = {entry.key for entry in FILTER_WORDS.found(text, language)}
+    named = {entry.key for entry in FILTER_WORDS.found(_taken_out(text, language), language)}
     return tuple(f for f in FILTERS if f in named)
 
 
 def without_filters(text: str, language: str) -> str:
     """The message without the words of the filters it names, so that "with childcare"
     does not make a course request a childcare request."""
+    return _taken_out(_taken_out(text, language), language, FILTER_WORDS)
+
+
+def _taken_out(text: str, language: str, lists: WordLists = NOT_FILTER_WORDS) -> str:
+    """The message's words without those of the entries of `lists` it holds."""
     words = words_of(text)
-    for entry in FILTER_WORDS.found(text, language):
+    for entry in lists.found(text, language):
         start = 0
         while start <= len(words) - len(entry.words):
             if spelled_at(entry, words, start):

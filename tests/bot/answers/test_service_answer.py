@@ -10,7 +10,14 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.answers.bidi import FSI, PDI, isolate, local_digits
-from bot.answers.filters import access_of, filters_in_text, formats_of, offers
+from bot.answers.filters import (
+    access_of,
+    describes_a_service,
+    filters_in_text,
+    formats_of,
+    offers,
+    without_filters,
+)
 from bot.answers.location import Origin
 from bot.answers.service_answer import Request, ServiceAnswer, display_name, find_services
 from bot.knowledge.repository import KnowledgeRepository
@@ -64,10 +71,20 @@ def _service(**fields: object) -> Service:
         ("دورة ألمانية مجانية في المساء", "ar", {"free", "evening"}),
         ("ücretsiz akşam almanca kursu", "tr", {"free", "evening"}),
         ("where is the library", "en", set()),
+        # a greeting is not a wish for evening courses; a wish after it still counts
+        ("Good evening, I am looking for a German course", "en", set()),
+        ("good evening! a German course in the evening, please", "en", {"evening"}),
+        ("Good evening, ich suche einen Deutschkurs", "de", set()),
     ],
 )
 def test_filters_named_in_the_message(text: str, language: str, wanted: set[str]) -> None:
     assert set(filters_in_text(text, language)) == wanted
+
+
+def test_a_greeting_does_not_make_a_question_a_search_for_a_filter() -> None:
+    assert not describes_a_service("Good evening, where can I learn German?", "en")
+    assert describes_a_service("Good evening, a free German course?", "en")
+    assert without_filters("Good evening, a free German course?", "en") == "a german course"
 
 
 def test_attributes_and_what_the_opening_hours_tell() -> None:
