@@ -61,6 +61,16 @@ def _sync(args: argparse.Namespace) -> int:
             f"In the database but not in these files: {', '.join(report.not_in_files)}. "
             "They were kept and keep serving; to remove them, run sync again with --prune."
         )
+    if report.feeds_kept:
+        print(
+            "Calendar feeds that could not be read (see above) keep the events they gave at "
+            f"the last sync: {', '.join(report.feeds_kept)}. Run sync again when they answer."
+        )
+    if report.feeds_without_events:
+        print(
+            "Calendar feeds that could not be read and were never synced, so their events are "
+            f"missing until a sync can read them: {', '.join(report.feeds_without_events)}."
+        )
     if report.others:
         print(
             f"Left as they were (no file for them was named): {len(report.others)} other "

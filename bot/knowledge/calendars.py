@@ -1,7 +1,9 @@
 """A municipality's calendars (`calendars:`) read into its events: a file (a path relative to
 the municipality file's folder) by validate and sync; a feed (`url`) only by sync, never while
-answering. A feed that cannot be fetched is an error, so the sync changes nothing and the
-events synced last keep serving. An event a calendar cannot give is left out with a warning.
+answering. A feed that cannot be read (down, too large, not a calendar) is a warning naming
+it (`Problem.feed`): sync keeps the events it gave last time (bot/knowledge/kept_feeds.py),
+since the town's calendar server is not the staff's to fix. An event a calendar cannot give
+is left out with a warning.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.knowledge import ical
-from bot.knowledge.events import Event
+from bot.knowledge.events import Calendar, Event
 from bot.knowledge.ical_text import Issue
 from bot.knowledge.limits import MAX_CALENDAR_BYTES, MAX_EVENTS, MB
 from bot.knowledge.problems import Problem, field_name
 from bot.knowledge.schema import Municipality
 from bot.knowledge.yamlfile import position
 
+KEPT = "; the events it gave at the last sync keep serving"
 FETCH_TIMEOUT = 10  # seconds a feed may keep the sync waiting for an answer
 USER_AGENT = "alpine-welcome-bot (calendar sync)"
 
@@ -75,16 +78,24 @@ class _Report:
     def __init__(self, path: Path, root: Any) -> None:
         self.path, self.root, self.problems = path, root, list[Problem]()
 
-    def at_entry(self, loc: tuple[Any, ...], message: str, severity: str = "error") -> None:
+    def at_entry(
+        self, loc: tuple[Any, ...], message: str, severity: str = "error", feed: str = ""
+    ) -> None:
         line, column = position(self.root, loc)
-        self.problems.append(Problem(self.path, line, column, field_name(loc), message, severity))
+        where = field_name(loc)
+        self.problems.append(Problem(self.path, line, column, where, message, severity, feed))
 
-    def issues(self, index: int, file: Path | None, read: ical.Imported) -> None:
+    def unreadable_feed(self, index: int, url: str, message: str) -> None:
+        self.at_entry(("calendars", index, "url"), message, "warning", url)
+
+    def issues(self, index: int, entry: Calendar, file: Path | None, read: ical.Imported) -> None:
         severity = "error" if read.broken else "warning"
         for issue in read.issues:
             if file is not None:
                 problem = Problem(file, issue.line, 1, issue.field, issue.message, severity)
                 self.problems.append(problem)
+            elif read.broken:
+                self.unreadable_feed(index, str(entry.url), f"{_in_feed(issue)}{KEPT}")
             else:
                 self.at_entry(("calendars", index, "url"), _in_feed(issue), severity)
 
@@ -93,6 +104,11 @@ def _in_feed(issue: Issue) -> str:
     where = f"line {issue.line} of the feed"
     named = "" if issue.field == "(file)" else f" ({issue.field})"
     return f"{where}{named}: {issue.message}"
+
+
+def event_prefix(index: int) -> str:
+    """The start of the ids of the events of the calendar at `index` in `calendars:`."""
+    return f"calendar{index + 1}"
 
 
 def with_calendars(
@@ -110,18 +126,20 @@ def with_calendars(
         try:
             text = _read_file(file) if file is not None else _fetch(str(entry.url))
         except _UnreadableError as why:
-            kept = "" if file else "; nothing was synced, the events synced last keep serving"
-            report.at_entry(("calendars", index, key), f"{why}{kept}")
+            if file is None:
+                report.unreadable_feed(index, str(entry.url), f"{why}{KEPT}")
+            else:
+                report.at_entry(("calendars", index, key), str(why))
             continue
         source = ical.Source(
             entry.kind,
             ZoneInfo(municipality.timezone),
             municipality.languages[0],
-            f"calendar{index + 1}",
+            event_prefix(index),
             today,
         )
         read = ical.read(text, source)
-        report.issues(index, file, read)
+        report.issues(index, entry, file, read)
         for event in read.events:
             if event.id in ids:
                 report.at_entry(

@@ -17,6 +17,7 @@ class Problem:
     field: str
     message: str
     severity: str = "error"
+    feed: str = ""  # the calendar feed (url) this problem kept from being read, if one did
 
     def __str__(self) -> str:
         level = "" if self.severity == "error" else "warning: "

@@ -14,6 +14,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.knowledge.kept_feeds import unread_feeds, with_kept_events
 from bot.knowledge.loader import SUFFIXES, LoadResult, load_paths
 from bot.knowledge.models import EventRow, FaqRow, MunicipalityRow, ServiceRow
 from bot.knowledge.problems import Problem
@@ -32,6 +33,10 @@ class SyncReport:
     unchanged: list[str] = field(default_factory=list)
     not_in_files: list[str] = field(default_factory=list)  # kept: a folder lacks them, no prune
     others: list[str] = field(default_factory=list)  # kept: only single files were given
+    # calendar feeds that could not be read, "municipality: url": their events of the last
+    # sync kept, or none to keep (not synced before)
+    feeds_kept: list[str] = field(default_factory=list)
+    feeds_without_events: list[str] = field(default_factory=list)
     load: LoadResult = field(default_factory=LoadResult)
 
     @property
@@ -109,6 +114,16 @@ def _insert(session: Session, document: dict[str, Any], source: str, digest: str
         )
 
 
+def _with_kept_events(
+    session: Session, report: SyncReport, municipality: Municipality, unread: dict[str, set[str]]
+) -> Municipality:
+    urls = unread[municipality.id]
+    municipality, none = with_kept_events(session, municipality, urls)
+    report.feeds_kept += [f"{municipality.id}: {url}" for url in sorted(urls) if url not in none]
+    report.feeds_without_events += [f"{municipality.id}: {url}" for url in sorted(none)]
+    return municipality
+
+
 def _delete(session: Session, municipality_id: str) -> None:
     for table in (FaqRow, ServiceRow, EventRow):
         session.execute(delete(table).where(table.municipality_id == municipality_id))
@@ -168,9 +183,9 @@ def sync(
     removed with `prune`, and only within what was given: a folder stands for every
     municipality (all in the database without a file in it go), a named file for its own
     (it goes when the file no longer exists). Without prune they are listed in the report.
-    Calendar feeds (`calendars: - url:`) are fetched here, and only here: one that fails is an
-    error like a broken file, so the events synced last keep serving. `today` (default: the
-    current day) is the day from which calendar events are imported.
+    Calendar feeds (`calendars: - url:`) are fetched here, and only here: one that cannot be
+    read is a warning, and the events it gave at the last sync are kept (kept_feeds.py).
+    `today` (default: the current day) is the day from which calendar events are imported.
     """
     paths = list(paths)
     gone = _missing(paths)
@@ -182,6 +197,7 @@ def sync(
     if not report.ok:
         return report
     whole = any(path.is_dir() for path in given)
+    unread = unread_feeds(report.load.problems)
     sources = {m.id: m for m in report.load.municipalities}
     with Session(engine) as session, session.begin():
         existing = dict(
@@ -191,6 +207,8 @@ def sync(
             _delete(session, municipality_id)
             report.removed.append(municipality_id)
         for municipality_id, municipality in sorted(sources.items()):
+            if municipality_id in unread:
+                municipality = _with_kept_events(session, report, municipality, unread)
             document = _document(municipality)
             digest = _content_hash(document)
             if existing.get(municipality_id) == digest:

@@ -1,7 +1,8 @@
 """Events imported from a municipality's calendar (.ics): title, time, repeat rule and address
 come across; events a calendar cannot give are left out with a warning at their line; a
 broken calendar is an error naming the file and line; a feed is fetched by sync only, and a
-feed that fails leaves the events synced last serving."""
+feed that cannot be read is a warning: its events of the last sync keep serving, and the
+rest of the sync goes ahead."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.knowledge import calendars
 from bot.knowledge.db import make_engine
 from bot.knowledge.events import Event
@@ -257,31 +259,105 @@ def test_validate_does_not_fetch_a_feed(tmp_path: Path, monkeypatch: pytest.Monk
     assert [e.id for e in municipality.events] == ["sprachcafe", "willkommen"] and not problems
 
 
+def _synced(tmp_path: Path, entries: str) -> tuple[Path, Path, KnowledgeRepository]:
+    """A folder with the fixture and `calendars: [entries]`, synced once: (folder, file,
+    repository)."""
+    folder = tmp_path / "municipalities"
+    folder.mkdir()
+    path = write(folder, VALID + f"calendars: [{entries}]\n")
+    engine = make_engine(f"sqlite:///{tmp_path / 'knowledge.db'}")
+    report = sync(engine, [folder], today=TODAY)
+    assert report.ok and not report.feeds_kept, [str(p) for p in report.load.problems]
+    return folder, path, KnowledgeRepository(engine)
+
+
+def _titles(repository: KnowledgeRepository) -> list[object]:
+    return [e.title for e in repository.events("testville")]
+
+
 def test_sync_fetches_a_feed_and_keeps_its_events_when_it_fails(
     tmp_path: Path, feed: tuple[str, type[_Feed]]
 ) -> None:
     url, handler = feed
-    folder = tmp_path / "municipalities"
-    folder.mkdir()
-    path = _with_calendar(folder, f"{{url: '{url}', kind: welcome_event}}", None)
-    engine = make_engine(f"sqlite:///{tmp_path / 'knowledge.db'}")
-    assert sync(engine, [folder], today=TODAY).ok
-    repository = KnowledgeRepository(engine)
-    synced = [e.title for e in repository.events("testville")]
+    folder, path, repository = _synced(tmp_path, f"{{url: '{url}', kind: welcome_event}}")
+    synced = _titles(repository)
+    synced_ids = [e.id for e in repository.events("testville")[2:]]
     assert {"de": "Elterncafé"} in synced and len(synced) == 2 + 6
     assert {e.kind for e in repository.events("testville")[2:]} == {"welcome_event"}
 
     handler.status, handler.body = 503, b"down for maintenance"
     path.write_text(path.read_text().replace("title: Willkommensabend", "title: Neu"))
-    report = sync(engine, [folder], today=TODAY)
-    assert not report.ok
-    [error] = report.load.errors
-    assert error.file == path and error.field == "calendars[0].url"
-    assert error.message == (
-        "the server answered 503 Service Unavailable; nothing was synced, the events synced "
-        "last keep serving"
+    report = sync(repository.engine, [folder], today=TODAY)
+    assert report.ok and report.changed == ["testville"]  # the staff's edit lands
+    [warning] = report.load.problems
+    assert warning.file == path and warning.field == "calendars[0].url"
+    assert warning.severity == "warning" and warning.feed == url
+    assert warning.message == (
+        "the server answered 503 Service Unavailable; the events it gave at the last sync "
+        "keep serving"
     )
-    assert [e.title for e in repository.events("testville")] == synced
+    assert report.feeds_kept == [f"testville: {url}"] and not report.feeds_without_events
+    now = _titles(repository)
+    assert now[2:] == synced[2:] and "Neu" in now[:2]
+    assert [e.id for e in repository.events("testville")[2:]] == synced_ids
+
+    unchanged = sync(repository.engine, [folder], today=TODAY)  # still down, nothing new
+    assert unchanged.unchanged == ["testville"] and _titles(repository) == now
+    handler.status, handler.body = 200, ICS_TEXT.encode("utf-8")
+    assert sync(repository.engine, [folder], today=TODAY).unchanged == ["testville"]
+
+
+def test_the_sync_command_succeeds_and_says_which_feed_kept_its_events(
+    tmp_path: Path, feed: tuple[str, type[_Feed]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A start (make run, make production, the sync job of a deployment) must not fail
+    because a town's calendar server is down."""
+    url, handler = feed
+    folder, _, repository = _synced(tmp_path, f"{{url: '{url}', kind: welcome_event}}")
+    handler.status = 503
+    database = ["--database-url", str(repository.engine.url)]
+    assert main(["knowledge", "sync", str(folder), *database]) == 0
+    out = capsys.readouterr().out
+    assert "warning: the server answered 503" in out
+    assert f"keep the events they gave at the last sync: testville: {url}" in out
+
+
+def test_a_feed_that_failed_keeps_its_events_when_it_moves_in_the_list(
+    tmp_path: Path, feed: tuple[str, type[_Feed]]
+) -> None:
+    url, handler = feed
+    other = "{url: 'http://127.0.0.1:9/none.ics', kind: other}"  # nothing listens there
+    folder, path, repository = _synced(tmp_path, f"{{url: '{url}', kind: welcome_event}}")
+    synced = repository.events("testville")[2:]
+    handler.status = 500
+    path.write_text(path.read_text().replace("calendars: [", f"calendars: [{other}, "))
+    report = sync(repository.engine, [folder], today=TODAY)
+    assert report.ok and report.feeds_kept == [f"testville: {url}"]
+    assert report.feeds_without_events == ["testville: http://127.0.0.1:9/none.ics"]
+    kept = repository.events("testville")[2:]
+    assert [e.title for e in kept] == [e.title for e in synced]
+    assert all(e.id.startswith("calendar2-") for e in kept)  # now second in the list
+    assert [e.id.removeprefix("calendar2-") for e in kept] == [
+        e.id.removeprefix("calendar1-") for e in synced
+    ]
+
+
+def test_a_new_municipality_whose_feed_fails_is_added_without_its_events(
+    tmp_path: Path, feed: tuple[str, type[_Feed]]
+) -> None:
+    url, handler = feed
+    handler.status = 404
+    folder = tmp_path / "municipalities"
+    folder.mkdir()
+    write(folder, VALID + f"calendars: [{{url: '{url}', kind: other}}]\n")
+    engine = make_engine(f"sqlite:///{tmp_path / 'knowledge.db'}")
+    report = sync(engine, [folder], today=TODAY)
+    assert report.ok and report.added == ["testville"]
+    assert report.feeds_without_events == [f"testville: {url}"] and not report.feeds_kept
+    assert [e.id for e in KnowledgeRepository(engine).events("testville")] == [
+        "sprachcafe",
+        "willkommen",
+    ]
 
 
 def test_a_feed_that_is_not_a_calendar_names_the_line_of_the_feed(
@@ -291,11 +367,13 @@ def test_a_feed_that_is_not_a_calendar_names_the_line_of_the_feed(
     handler.body = ICS_TEXT.replace("SUMMARY:Elterncafé", "Elterncafé").encode("utf-8")
     path = _with_calendar(tmp_path, f"{{url: '{url}', kind: other}}", None)
     municipality, problems = load_file(path, TODAY, fetch=True)
-    assert municipality is None
+    assert municipality is not None and len(municipality.events) == 2  # the file's own
     line = ICS_TEXT.splitlines().index("SUMMARY:Elterncafé") + 1
-    [error] = problems
-    assert error.field == "calendars[0].url"
-    assert error.message.startswith(f"line {line} of the feed: 'Elterncafé' is not a calendar")
+    [warning] = problems
+    assert warning.field == "calendars[0].url" and warning.feed == url
+    assert warning.severity == "warning"
+    assert warning.message.startswith(f"line {line} of the feed: 'Elterncafé' is not a calendar")
+    assert warning.message.endswith("; the events it gave at the last sync keep serving")
 
 
 def test_a_feed_over_the_size_limit_is_refused(
@@ -305,7 +383,7 @@ def test_a_feed_over_the_size_limit_is_refused(
     monkeypatch.setattr(calendars, "MAX_CALENDAR_BYTES", 1_000)
     path = _with_calendar(tmp_path, f"{{url: '{url}', kind: other}}", None)
     _, problems = load_file(path, TODAY, fetch=True)
-    assert [p.field for p in problems] == ["calendars[0].url"]
+    assert [(p.field, p.feed) for p in problems] == [("calendars[0].url", url)]
     assert "the limit for a calendar" in problems[0].message
 
 
