@@ -22,6 +22,8 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.redis_tls import client_options
+
 T = TypeVar("T")
 Change = Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], T]]
 
@@ -30,7 +32,16 @@ class AtomicRedisLockStore(RedisLockStore):
     """`RedisLockStore` whose ticket issue, expiry and clean-up are Redis transactions."""
 
     def __init__(self, endpoint_config: EndpointConfig) -> None:
-        super().__init__(host=endpoint_config.url or "localhost", **endpoint_config.kwargs)
+        """The server from the endpoint configuration; TLS from REDIS_TLS and REDIS_CA_CERT
+        (bot/redis_tls.py), since an endpoint file has no default for an unset variable."""
+        tls = client_options()
+        super().__init__(
+            host=endpoint_config.url or "localhost",
+            **endpoint_config.kwargs,
+            **({"use_ssl": True, "ssl_ca_certs": tls["ssl_ca_certs"]} if tls else {}),
+        )
+        if tls:  # Rasa's store leaves the name unchecked; connections are made on first use
+            self.red.connection_pool.connection_kwargs["ssl_check_hostname"] = True
 
     def _change(self, conversation_id: str, change: Change[T]) -> T:
         """Apply `change` to the stored lock (None when absent) in one transaction; the

@@ -23,6 +23,8 @@ from typing import Any, Callable, Deque, Optional, TypeVar
 
 import redis
 
+from bot.redis_tls import client_options
+
 logger = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60.0
@@ -35,7 +37,8 @@ MAX_TRACKED = 20_000
 
 def redis_from_environment() -> Optional[Any]:
     """A client for the lock store's Redis (REDIS_HOST, REDIS_PORT, REDIS_PASSWORD,
-    REDIS_DB), or None when REDIS_HOST is not set."""
+    REDIS_DB; REDIS_TLS and REDIS_CA_CERT, bot/redis_tls.py), or None when REDIS_HOST is not
+    set."""
     host = os.environ.get("REDIS_HOST")
     if not host:
         return None
@@ -46,6 +49,7 @@ def redis_from_environment() -> Optional[Any]:
         db=int(os.environ.get("REDIS_DB") or 1),
         socket_timeout=1.0,
         socket_connect_timeout=1.0,
+        **client_options(),
     )
 
 
