@@ -95,7 +95,8 @@ def _index(towns: tuple[tuple[str, tuple[str, ...]], ...]) -> _TownIndex:
 
 
 def _key(municipality: Municipality) -> tuple[str, tuple[str, ...]]:
-    return municipality.id, _latin_names((municipality.id, *municipality.name.values()))
+    names = (municipality.id, *municipality.name.values(), *municipality.aliases)
+    return municipality.id, _latin_names(names)
 
 
 @lru_cache(maxsize=16384)
@@ -104,8 +105,8 @@ def _latin_names(names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def find_municipality(text: str, municipalities: List[Municipality]) -> Optional[Municipality]:
-    """The municipality whose id or name (in any language) the text names; of several,
-    the one named first."""
+    """The municipality whose id, name (in any language) or alias the text names; of
+    several, the one named first."""
     words = _word_forms(text)
     if not words:
         return None

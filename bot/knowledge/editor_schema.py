@@ -41,6 +41,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "sample": "true for made-up sample content; leave it out for real content.",
         "name": "The municipality's name per language, as people of that language write it; "
         "the bot also finds the town in messages by these names.",
+        "aliases": "Other names people use for the town (a historic or foreign one, such as "
+        "Krainburg for Kranj): recognised in messages, never shown.",
         "country": "Two capital letters: AT, IT, SI, FR, CH, DE.",
         "region": "Free text, e.g. Vorarlberg.",
         "timezone": "Time zone for opening hours, e.g. Europe/Vienna.",

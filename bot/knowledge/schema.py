@@ -260,6 +260,9 @@ class Municipality(Strict):
     _municipality_id = validator("id", allow_reuse=True)(_button_id(MAX_MUNICIPALITY_ID))
     sample: bool = False
     name: LocalisedText
+    # other names people use for the town (a historic or foreign one: Krainburg for Kranj),
+    # recognised in messages, never shown
+    aliases: List[Text] = Field([], max_items=MAX_LIST)
     country: CountryCode
     region: Optional[Text] = None
     timezone: Code
