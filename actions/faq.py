@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import MunicipalityAction, municipality_name, request_message
+from actions.common import MunicipalityAction, metadata_of, municipality_name, request_message
 from actions.feedback import ask_feedback
 from actions.services import ActionFindService
 from bot.answers import formatting
@@ -18,6 +18,7 @@ from bot.answers.event_answer import asks_for_events
 from bot.answers.faq import INTENT_TOPICS, best_faq_scored, weakly_matched
 from bot.answers.filters import describes_a_service
 from bot.answers.localise import localise
+from bot.answers.nearby import asks_for_nearest
 from bot.knowledge.schema import Faq, Municipality
 from bot.language.registry import settings
 
@@ -56,8 +57,11 @@ class ActionAnswerFaq(MunicipalityAction):
         chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
         text = request_message(tracker).get("text") or ""
         if chosen_id is None and (
-            describes_a_service(text, language) or asks_for_events(text, language)
-        ):  # "a free German course in the evening", "the next language café": the places
+            describes_a_service(text, language)
+            or asks_for_events(text, language)
+            or asks_for_nearest(text, language, metadata_of(tracker))
+        ):  # "a free German course in the evening", "the next language café", "the nearest
+            # German course", a shared location: the places
             finder = ActionFindService(lambda: self.repository)
             return finder.answer(dispatcher, tracker, language, municipality)
         faq = next((f for f in faqs if f.id == chosen_id), None)

@@ -120,12 +120,22 @@ class Answers:
 
     def found(self, text: str) -> set[tuple[str, str]]:
         found = set(self._faq.get(text.strip(), set()))
-        head = text.split("\n", 1)[0]
+        head = text.split("\n", 1)[0].translate(_ISOLATES)
         for name, keys in self._service.items():
-            # "{name}: {distance}", in French "{name} : {distance}"
-            if head.startswith(name) and head[len(name) :].lstrip().startswith(":"):
+            # "{name}: {distance}", in French "{name} : {distance}", with the name in the
+            # user's language after it when it differs: "{name} ({translated}): {distance}"
+            if not head.startswith(name):
+                continue
+            rest = head[len(name) :].lstrip()
+            if rest.startswith("(") and ")" in rest:
+                rest = rest[rest.index(")") + 1 :].lstrip()
+            if rest.startswith(":"):
                 found |= keys
         return found
+
+
+# The isolates that keep a name's direction in a right-to-left reply (bot/answers/bidi.py)
+_ISOLATES = str.maketrans("", "", "\u2066\u2067\u2068\u2069")
 
 
 def unsure_texts() -> dict[str, str]:

@@ -170,3 +170,31 @@ def test_dates_as_people_of_each_language_write_them() -> None:
     assert long_date(day, "de") == "1. September 2026"
     assert long_date(day, "tr") == "1 Eylül 2026"
     assert long_date(day, "ar") == "1 سبتمبر 2026"
+
+
+async def test_the_nearest_place_of_a_topic_is_a_list_of_places(
+    kb, dispatcher, tracker_factory
+) -> None:
+    """"Where is the nearest German course?" is often read as a question on language
+    courses; it asks for places all the same."""
+    tracker = tracker_factory(
+        "Where is the nearest German course?",
+        "ask_language_courses",
+        slots={"language": "en", "municipality": "dornbirn"},
+    )
+    await _action(kb).run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_service_intro"
+    listed = " ".join(str(m.get("text") or m) for m in dispatcher.messages)
+    assert "Deutschkurse" in listed
+
+
+async def test_a_question_on_the_topic_without_nearness_is_answered(
+    kb, dispatcher, tracker_factory
+) -> None:
+    tracker = tracker_factory(
+        "How do I find a German course?",
+        "ask_language_courses",
+        slots={"language": "en", "municipality": "dornbirn"},
+    )
+    await _action(kb).run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_faq_answer"
