@@ -35,6 +35,7 @@ FIND_SERVICE_PAYLOAD = "/find_service"
 MEDIA = frozenset({"audio", "image", "video", "document", "sticker", "contacts"})
 _WA_ID = re.compile(r"^[A-Za-z0-9._:+-]{1,64}$")
 _MESSAGE_ID = re.compile(r"^[A-Za-z0-9._:=+/-]{1,256}$")
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # seconds since 1970, as Meta writes them
 
 
 @dataclass(frozen=True)
@@ -98,12 +99,13 @@ def parse_message(message: Mapping[str, Any], phone_number_id: str) -> Optional[
         raise RefusedError("'from' must be a WhatsApp id.")
     if not isinstance(message_id, str) or not _MESSAGE_ID.match(message_id):
         raise RefusedError("'id' must be a message id.")
-    try:
-        timestamp = int(str(message.get("timestamp")))
-    except ValueError as error:
-        raise RefusedError("'timestamp' must be whole seconds.") from error
-    base = Incoming(phone_number_id, wa_id, message_id, timestamp)
+    timestamp = message.get("timestamp")
+    if isinstance(timestamp, bool) or not _TIMESTAMP.fullmatch(str(timestamp)):
+        raise RefusedError("'timestamp' must be whole seconds.")
     kind = message.get("type")
+    if not isinstance(kind, str):
+        raise RefusedError("'type' must be a name.")
+    base = Incoming(phone_number_id, wa_id, message_id, int(str(timestamp)))
     if kind == "location":
         where = message.get("location")
         where = where if isinstance(where, Mapping) else {}
@@ -150,7 +152,8 @@ def parse_webhook(body: Mapping[str, Any]) -> List[Incoming]:
                 continue
             if parsed is not None:
                 found.append(parsed)
-        for error in value.get("errors") or []:
+        errors = value.get("errors")
+        for error in errors if isinstance(errors, list) else []:
             if isinstance(error, Mapping):
                 logger.warning("WhatsApp reports error %s", error.get("code"))
     return found

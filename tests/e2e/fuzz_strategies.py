@@ -1,16 +1,22 @@
 """Hypothesis strategies for the fuzz suite (tests/e2e/test_fuzz.py): hostile requests for the
-REST channel, the widget's socket and the Telegram webhook, each built here as raw bytes.
+REST channel, the widget's socket, the Telegram webhook and the WhatsApp webhook, each built
+here as raw bytes.
 
 A generated case holds placeholders that the test replaces on every run, so that a replayed
 or shrunk example is still a new conversation: TOKEN becomes a fresh 32-hex marker (in the
-sender, the widget session, some texts) and the JSON string "FUZZCHAT" a fresh Telegram chat
-id. `plain` marks ordinary requests (printable text, sane metadata) that must be answered.
+sender, the widget session, some texts, WhatsApp message ids), the JSON string "FUZZCHAT" a
+fresh Telegram chat id, "FUZZWA" a fresh WhatsApp number and "FUZZTIME+n" the time of the
+run plus n seconds. `plain` marks ordinary requests (printable text, sane metadata) that must
+be answered; a WhatsApp case carries its `whatsapp_verdict` instead.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
+import time
+import unicodedata
 import urllib.parse
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +26,7 @@ from hypothesis import strategies as st
 
 from bot.channels.edge import MAX_MESSAGE_LENGTH
 from bot.language.registry import supported_codes
+from tests.e2e.conftest import WHATSAPP_NUMBERS
 
 TOKEN = "FUZZTOKEN"
 CHAT = "FUZZCHAT"
@@ -758,6 +765,474 @@ def telegram_cases(draw: st.DrawFn) -> TelegramCase:
     return TelegramCase(municipality, secret, body, reply, False, f"{kind} {how}".strip())
 
 
+# --- WhatsApp ---------------------------------------------------------------------------
+
+# Placeholders of a WhatsApp case, replaced on every run (tests/e2e/test_fuzz.py): the JSON
+# string "FUZZWA" becomes the string of a fresh WhatsApp id (a number nobody used), and
+# "FUZZWANUM" the same id as a JSON number (a wrong form); "FUZZTIME+60" becomes the string
+# of now + 60 s, "FUZZTIMENUM-90000" the number now - 90,000 s.
+WA = "FUZZWA"
+WA_NUMBER = "FUZZWANUM"
+TIME = "FUZZTIME"
+WHATSAPP_OBJECT = "whatsapp_business_account"
+WHATSAPP_MAX_AGE = 24 * 3600  # older messages are not answered
+WHATSAPP_MAX_BODY = 1024 * 1024  # larger bodies get 413
+WHATSAPP_MEDIA = ("audio", "image", "video", "document", "sticker", "contacts")
+MUNICIPALITY_OF_NUMBER = {number: name for name, number in WHATSAPP_NUMBERS.items()}
+# How a delivery is signed: "right" with the app secret over the body as sent; the others
+# must all get 403 ("altered": signed right, then a space appended to the body)
+SIGNINGS = (
+    "right", "none", "empty", "zeros", "other secret", "altered", "bare hex", "sha1", "cut",
+    "twice", "non-ascii",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WhatsAppVerdict:
+    """What a correctly signed JSON body asks of the channel for the case's person (WA).
+
+    reply: True, they must get an answer; False, they must not; None, either is right.
+    numbers: the phone number ids an answer to them may come from.
+    stored: the municipalities whose conversation with them must be stored (a message that
+    reaches Rasa, not only a "write text please").
+    others: someone else may be answered (so a TOKEN of the case may be stored)."""
+
+    reply: bool | None = False
+    numbers: frozenset[str] = frozenset()
+    stored: frozenset[str] = frozenset()
+    others: bool = False
+
+
+@dataclass(frozen=True)
+class WhatsAppCase:
+    """A webhook delivery: the body (with placeholders), how it is signed, what it asks of
+    the channel once signed right, and texts (coordinates, a place's name) that must never
+    be stored or logged."""
+
+    body: bytes
+    signing: str
+    verdict: WhatsAppVerdict
+    plain: bool
+    how: str = ""
+    private: tuple[str, ...] = ()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
+
+    def __repr__(self) -> str:
+        verdict = self.verdict
+        return (
+            f"WhatsAppCase({self.how}, plain={self.plain}, signing={self.signing}, "
+            f"reply={verdict.reply}, numbers={sorted(verdict.numbers)}, "
+            f"others={verdict.others}, private={self.private!r}, body={_short(self.body)})"
+        )
+
+
+def _readable(value: Any) -> bool:
+    """Text a message may hold (docs/channels.md, the edge): not blank, no lone surrogate,
+    no control character but newline, return and tab."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    return not any(
+        0xD800 <= ord(c) <= 0xDFFF or (unicodedata.category(c) == "Cc" and c not in "\n\r\t")
+        for c in value
+    )
+
+
+def _answer_time(value: Any) -> bool:
+    """Whether a message with this timestamp is to be answered: whole seconds, 1 to 12
+    digits (as a string or a number; more is no time a clock can compare with), at most a
+    day ago (a time in the future too)."""
+    if isinstance(value, str) and value.startswith(TIME):
+        return int(value.removeprefix(TIME).removeprefix("NUM")) > -WHATSAPP_MAX_AGE
+    if isinstance(value, bool) or not re.fullmatch("[0-9]{1,12}", str(value)):
+        return False
+    return int(time.time()) - int(str(value)) <= WHATSAPP_MAX_AGE
+
+
+def _coordinate(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _content(message: dict[str, Any]) -> tuple[bool | None, bool]:
+    """(answered, reaches Rasa) for a message whose sender, id and time are right."""
+    kind = message.get("type")
+    if kind == "text":
+        body = message.get("text")
+        text = body.get("body") if isinstance(body, dict) else None
+        return _readable(text), _readable(text) and len(str(text)) <= MAX_MESSAGE_LENGTH
+    if kind == "interactive":  # a pressed reply button or list row: its id
+        interactive = message.get("interactive")
+        if not isinstance(interactive, dict):
+            return False, False
+        ids = [
+            reply.get("id") if isinstance(reply, dict) else None
+            for reply in (interactive.get("button_reply"), interactive.get("list_reply"))
+            if reply
+        ]
+        good = [_readable(chosen) for chosen in ids]
+        if not good or not any(good):
+            return False, False
+        if not all(good):
+            return None, False
+        return True, all(isinstance(c, str) and len(c) <= MAX_MESSAGE_LENGTH for c in ids)
+    if kind == "button":  # a template's quick reply: its payload, else its text
+        button = message.get("button")
+        chosen = (button.get("payload") or button.get("text")) if isinstance(button, dict) else None
+        return _readable(chosen), _readable(chosen) and len(str(chosen)) <= MAX_MESSAGE_LENGTH
+    if kind == "location":
+        where = message.get("location")
+        where = where if isinstance(where, dict) else {}
+        lat, lon = _coordinate(where.get("latitude")), _coordinate(where.get("longitude"))
+        on_earth = lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180
+        return on_earth, on_earth
+    if isinstance(kind, (list, dict)):
+        return None, False  # no type at all: skipped (or, today, a crash the check reports)
+    return kind in WHATSAPP_MEDIA, False  # media: "text only please"; the rest is ignored
+
+
+def whatsapp_verdict(document: Any) -> WhatsAppVerdict:
+    """What the channel's contract (docs/channels.md) asks for the person WA, from a body
+    as parsed (with its placeholders): messages to a configured number, from WA, with a
+    fresh id and at most a day old, that are text, a pressed button or row, a location on
+    the earth or media, are answered; a message id already taken in the same delivery is
+    not answered again; statuses, reactions, system notices, unknown types, malformed
+    messages and other fields than `messages` are not."""
+    if not isinstance(document, dict):
+        return WhatsAppVerdict()
+    answers: dict[str, bool | None] = {}  # by number: the person's messages answered there
+    stored: set[str] = set()
+    claimed: dict[str, bool | None] = {}  # message ids taken, and whether surely
+    others = False
+    entries = document.get("entry")
+    for entry in entries if isinstance(entries, list) else []:
+        changes = entry.get("changes") if isinstance(entry, dict) else None
+        for change in changes if isinstance(changes, list) else []:
+            if not isinstance(change, dict) or change.get("field") != "messages":
+                continue
+            value = change.get("value")
+            metadata = value.get("metadata") if isinstance(value, dict) else None
+            number = metadata.get("phone_number_id") if isinstance(metadata, dict) else None
+            messages = value.get("messages") if isinstance(value, dict) else None
+            if not isinstance(number, str) or number not in MUNICIPALITY_OF_NUMBER:
+                continue
+            if not isinstance(messages, list):
+                continue  # a number of no municipality (or no number), no list of messages
+            for message in messages:
+                if not isinstance(message, dict) or not _answer_time(message.get("timestamp")):
+                    continue
+                sender, message_id = message.get("from"), message.get("id")
+                if not isinstance(message_id, str) or not isinstance(sender, str):
+                    continue
+                if sender == WA_NUMBER:  # a number once sent, no WhatsApp id
+                    continue
+                answered, to_rasa = _content(message)
+                if answered is False:
+                    continue
+                if not re.fullmatch(rf"wamid\.{TOKEN}\.[0-9]+", message_id):
+                    answered = None  # not this case's own id: another form, or answered before
+                if message_id in claimed:  # the same delivery twice: answered once
+                    answered = False if claimed[message_id] else None
+                else:  # another sender may be no WhatsApp id: maybe skipped, not claiming
+                    claimed[message_id] = answered if sender == WA else None
+                if answered is False:
+                    continue
+                if sender != WA:
+                    others = True
+                    continue
+                answers[number] = answers.get(number) or answered
+                if answered and to_rasa:
+                    stored.add(MUNICIPALITY_OF_NUMBER[number])
+    replies = set(answers.values())
+    reply = True if True in replies else (None if replies else False)
+    if document.get("object") != WHATSAPP_OBJECT:  # the contract does not say
+        reply, stored = (None if reply else False), set()
+    return WhatsAppVerdict(reply, frozenset(answers), frozenset(stored), others)
+
+
+def whatsapp_case(
+    body: bytes, signing: str = "right", how: str = "known", *private: str, plain: bool = False
+) -> WhatsAppCase:
+    """A case whose verdict is read from its body as the channel reads it: strict UTF-8,
+    a JSON object (anything else gets 400 once signed)."""
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except (ValueError, RecursionError):
+        document = None
+    return WhatsAppCase(body, signing, whatsapp_verdict(document), plain, how, private)
+
+
+def wa_message(kind: str, number: int = 0, **content: Any) -> dict[str, Any]:
+    """A message from WA as Meta sends it; `number` names its id within the case."""
+    return {"from": WA, "id": f"wamid.{TOKEN}.{number}", "timestamp": f"{TIME}+0",
+            "type": kind, **content}  # fmt: skip
+
+
+def wa_value(number: Any, messages: Any = None, **extra: Any) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": f"43{number}", "phone_number_id": number},
+    }
+    if messages is not None:
+        value["contacts"] = [{"profile": {"name": "A"}, "wa_id": WA}]
+        value["messages"] = messages
+    value.update(extra)
+    return value
+
+
+def wa_body(*values: Any, field: Any = "messages", obj: Any = WHATSAPP_OBJECT) -> dict[str, Any]:
+    changes = [{"field": field, "value": value} for value in values]
+    return {"object": obj, "entry": [{"id": "waba", "changes": changes}]}
+
+
+def wa_status(status: str = "delivered") -> dict[str, Any]:
+    return {"id": f"wamid.{TOKEN}.s", "status": status, "timestamp": f"{TIME}+0",
+            "recipient_id": WA, "conversation": {"id": TOKEN}}  # fmt: skip
+
+
+WA_PAYLOADS = (
+    "/ask_housing", "/find_service", "/human_handoff", "/greet", "/privacy", "1", "/",
+    '/choose_municipality{"municipality": ["kranj"]}', '/switch_language{"language": 5}',
+    "/nonexistent_intent", "/greet{",
+)  # fmt: skip
+WA_NUMBERS = tuple(WHATSAPP_NUMBERS.values())
+STRANGE_NUMBERS = ("1003", "", " 1002", "1002 ", "01002", "\uff11\uff10\uff10\uff12", "1002\x00")
+TIME_OFFSETS = (
+    0, -60, 3600, -(WHATSAPP_MAX_AGE - 600), -(WHATSAPP_MAX_AGE + 600), -10 * 365 * 86400,
+)  # fmt: skip
+
+
+@cache
+def _timestamps() -> st.SearchStrategy[Any]:
+    offsets = st.sampled_from(TIME_OFFSETS).map(lambda n: f"{n:+d}")
+    placeholders = st.one_of(
+        offsets.map(lambda n: f"{TIME}{n}"), offsets.map(lambda n: f"{TIME}NUM{n}")
+    )
+    strange = st.sampled_from((
+        "", "abc", "1.5e9", "0x10", " 12 ", 1.5, None, True, -1, 2**63, 10**30, 10**400,
+        "9" * 5000, "1" + "0" * 400, [1],
+    ))  # fmt: skip
+    return mostly(st.just(f"{TIME}+0"), st.one_of(placeholders, strange, hostile()), in_ten=8)
+
+
+@cache
+def _wa_texts() -> st.SearchStrategy[Any]:
+    return st.one_of(
+        plain_text(),
+        st.sampled_from(QUESTIONS),
+        fuzz_text(),
+        fuzz_text().map(lambda text: f"{text} {TOKEN}"),
+    )
+
+
+@st.composite
+def _places(draw: st.DrawFn) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A shared location (latitude, longitude, maybe a name and an address) and the texts of
+    it that must never be stored or logged: its coordinates, unusual enough to be found,
+    and its name and address."""
+    if draw(st.integers(0, 9)) < 6:
+        lat = 46 + draw(st.integers(10**6, 10**7 - 1)) / 10**7
+        lon = 14 + draw(st.integers(10**6, 10**7 - 1)) / 10**7
+        place: dict[str, Any] = {"latitude": lat, "longitude": lon}
+        private: tuple[str, ...] = (repr(lat), repr(lon))
+        if draw(st.booleans()):
+            place["name"] = f"Gostilna {TOKEN}"
+            place["address"] = f"Cesta {TOKEN} 7"
+            private += (place["name"], place["address"])
+        return place, private
+    value = draw(locations())
+    if isinstance(value, dict):
+        value = {"latitude": value.get("lat"), "longitude": value.get("lon")}
+    return value, ()
+
+
+@st.composite
+def _wa_messages(draw: st.DrawFn, number: int = 0) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """One message from WA of any kind, sometimes with one field hostile or left out."""
+    kinds = {
+        "text": 5, "interactive": 3, "location": 2, "media": 2, "button": 1, "reaction": 1,
+        "system": 1, "other": 1,
+    }  # fmt: skip
+    kind = weighted(draw, kinds)
+    private: tuple[str, ...] = ()
+    if kind == "text":
+        message = wa_message("text", number, text={"body": draw(_wa_texts())})
+    elif kind == "interactive":
+        reply = draw(st.sampled_from(("button_reply", "list_reply")))
+        chosen = draw(st.one_of(st.sampled_from(WA_PAYLOADS), _wa_texts()))
+        pressed = {"id": chosen, "title": draw(fuzz_text(24))}
+        message = wa_message("interactive", number, interactive={"type": reply, reply: pressed})
+    elif kind == "location":
+        place, private = draw(_places())
+        message = wa_message("location", number, location=place)
+    elif kind == "media":
+        media = draw(st.sampled_from(WHATSAPP_MEDIA))
+        what = {"id": "1234", "mime_type": "audio/ogg; codecs=opus", "caption": TOKEN}
+        message = wa_message(media, number, **{media: draw(st.one_of(st.just(what), hostile()))})
+    elif kind == "button":
+        quick = {"payload": draw(st.sampled_from(WA_PAYLOADS)), "text": draw(_wa_texts())}
+        message = wa_message("button", number, button=quick)
+    elif kind == "reaction":
+        message = wa_message("reaction", number, reaction={"message_id": "wamid.x", "emoji": "👍"})
+    elif kind == "system":
+        notice = {"body": f"changed to {TOKEN}", "type": "customer_changed_number",
+                  "new_wa_id": WA}  # fmt: skip
+        message = wa_message("system", number, system=notice)
+    else:
+        other = draw(st.one_of(st.sampled_from((
+            "unsupported", "order", "referral", "ephemeral", "", "TEXT", "text ", "voice",
+        )), hostile()))  # fmt: skip
+        message = wa_message("unsupported", number, errors=[{"code": 131051}])
+        message["type"] = other
+    message["timestamp"] = draw(_timestamps())
+    if draw(st.integers(0, 3)) == 0:  # one field hostile, or missing
+        where = draw(st.sampled_from(("from", "id", "type", "content", "missing")))
+        if where == "from":
+            message[where] = draw(st.one_of(st.sampled_from((
+                WA_NUMBER, "", "43 664", "+" + WA, WA + "\x00", "a" * 65, None, [WA],
+            )), hostile()))  # fmt: skip
+        elif where == "id":
+            message[where] = draw(st.one_of(
+                st.sampled_from(("", "wamid.\x00", "wamid " + TOKEN, "x" * 257, 5, None)),
+                hostile(),
+            ))  # fmt: skip
+        elif where == "type":
+            message[where] = draw(hostile())
+        else:
+            content = [key for key in message if key not in ("from", "id", "timestamp", "type")]
+            key = draw(st.sampled_from(["from", "id", "timestamp", "type", *content]))
+            if where == "missing":
+                del message[key]
+            else:
+                message[key] = draw(hostile())
+    return message, private
+
+
+ENVELOPE_FIELDS = (
+    "object", "entry", "entry item", "changes", "field", "value", "metadata", "phone_number_id",
+    "messages", "errors", "contacts", "extra",
+)  # fmt: skip
+
+
+def _spoil_envelope(draw: st.DrawFn, body: dict[str, Any]) -> str:
+    """Put a hostile value somewhere around the messages; says where."""
+    where = draw(st.sampled_from(ENVELOPE_FIELDS))
+    entry = body["entry"][0]
+    value = entry["changes"][0]["value"]
+    strange: dict[str, Any] = {
+        "object": ("page", "", "WHATSAPP_BUSINESS_ACCOUNT", None),
+        "field": ("statuses", "Messages", "", "messages ", None),
+        "phone_number_id": (*STRANGE_NUMBERS, 1002, 1002.0, None, ["1002"]),
+        "messages": ({}, None, "", 0),
+        "errors": (5, True, 1.5, "x", [{"code": 131051}], {"code": 1}, None),
+    }
+    pick = st.one_of(st.sampled_from(strange.get(where, (None,))), hostile())
+    if where == "object" or where == "entry":
+        body[where] = draw(pick)
+    elif where == "entry item":
+        body["entry"].append(draw(pick))
+    elif where == "changes":
+        entry[where] = draw(pick)
+    elif where == "field" or where == "value":
+        entry["changes"][0][where] = draw(pick)
+    elif where == "metadata":
+        value[where] = draw(pick)
+    elif where == "phone_number_id":
+        value["metadata"][where] = draw(pick)
+    elif where in ("messages", "errors", "contacts"):
+        value[where] = draw(pick)
+    else:
+        value[draw(fuzz_text(8))] = draw(hostile())
+    return where
+
+
+NOT_JSON_BODIES = (
+    b"", b"null", b"[]", b'"x"', b"0", b"{", b"\xff\xfe", b"a=b&c=d", b"\xef\xbb\xbf{}",
+    ("[" * 30_000 + "]" * 30_000).encode(), b'{"entry": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    b'{"object": "whatsapp_business_account", "entry": ' + b"9" * 5000 + b"}",
+)  # fmt: skip
+
+
+@st.composite
+def whatsapp_cases(draw: st.DrawFn) -> WhatsAppCase:
+    kinds = {
+        "plain": 3, "message": 6, "batch": 2, "envelope": 2, "any shape": 1, "raw": 1,
+        "huge": 1,
+    }  # fmt: skip
+    kind = weighted(draw, kinds)
+    number = draw(st.sampled_from(WA_NUMBERS))
+    if kind == "plain":
+        text = draw(st.one_of(plain_text(), st.sampled_from(QUESTIONS)))
+        body = to_bytes(
+            encode(wa_body(wa_value(number, [wa_message("text", text={"body": text})])))
+        )
+        return whatsapp_case(body, "right", kind, plain=True)
+    signing = draw(mostly(st.just("right"), st.sampled_from(SIGNINGS[1:]), in_ten=8))
+    private: tuple[str, ...] = ()
+    how = kind
+    document: Any
+    if kind in ("message", "envelope", "huge"):
+        message, private = draw(_wa_messages())
+        document = wa_body(wa_value(number, [message]))
+        if kind == "envelope":
+            how = f"{kind} {_spoil_envelope(draw, document)}"
+        if kind == "huge":
+            size = draw(st.sampled_from((
+                WHATSAPP_MAX_BODY - 2000, WHATSAPP_MAX_BODY - 200, WHATSAPP_MAX_BODY,
+                WHATSAPP_MAX_BODY + 1, 2 * WHATSAPP_MAX_BODY,
+            )))  # fmt: skip
+            padding = size - len(to_bytes(encode(document)))
+            document["entry"][0]["changes"][0]["value"]["contacts"][0]["profile"]["name"] = (
+                "x" * max(0, padding)
+            )
+            how = f"{kind} about {size} bytes"
+    elif kind == "batch":
+        counter = iter(range(100))
+        values = []
+        for _ in range(draw(st.integers(1, 3))):  # changes, in one or more entries
+            messages = []
+            for _ in range(draw(st.integers(0, 3))):
+                ids = draw(st.integers(0, 3))  # a repeated id: the same delivery twice
+                message, more = draw(_wa_messages(ids if draw(st.booleans()) else next(counter)))
+                messages.append(message)
+                private += more
+            if draw(st.integers(0, 4)) == 0:
+                messages.append(draw(hostile()))
+            statuses = [wa_status(draw(st.sampled_from(("sent", "delivered", "read", "failed"))))]
+            value = draw(st.sampled_from((
+                wa_value(draw(st.sampled_from((*WA_NUMBERS, "1003"))), messages),
+                wa_value(draw(st.sampled_from(WA_NUMBERS)), None, statuses=statuses),
+            )))  # fmt: skip
+            values.append(value)
+        document = wa_body(*values)
+        if draw(st.booleans()):  # split the changes over entries
+            document["entry"] = [
+                {"id": "waba", "changes": [change]} for change in document["entry"][0]["changes"]
+            ]
+    elif kind == "any shape":
+        document = draw(st.one_of(
+            json_values(20),
+            st.builds(lambda inner: wa_body(wa_value(number, inner)), json_values(10)),
+            st.builds(lambda inner: {"object": WHATSAPP_OBJECT, "entry": inner}, json_values(10)),
+        ))  # fmt: skip
+    else:  # raw: a good delivery broken, or no JSON object at all
+        message, private = draw(_wa_messages())
+        text = encode(wa_body(wa_value(number, [message])), draw(st.booleans()))
+        if draw(st.booleans()):
+            body, broken = draw(st.sampled_from(NOT_JSON_BODIES)), "not JSON"
+        else:
+            body, broken = mutate(draw, text)
+        return whatsapp_case(body, signing, f"{kind} {broken}".strip(), *private)
+    body = to_bytes(encode(document, draw(st.booleans())))
+    return whatsapp_case(body, signing, how, *private)
+
+
 # --- known troublemakers, tried first on every run --------------------------------------
 
 
@@ -874,4 +1349,109 @@ TELEGRAM_EXAMPLES = (
         municipality="kranj%00",
     ),
     _telegram(_update(), municipality="%C3%A4" * 2000),  # longer than HTTP's header limit
+)
+
+
+def _whatsapp(document: Any, signing: str = "right", *private: str) -> WhatsAppCase:
+    body = document if isinstance(document, bytes) else to_bytes(encode(document))
+    return whatsapp_case(body, signing, "known", *private)
+
+
+def _wa(*messages: Any, number: Any = "1002", **extra: Any) -> dict[str, Any]:
+    return wa_body(wa_value(number, list(messages), **extra))
+
+
+def _said(text: Any = "Wie finde ich eine Wohnung?", number: int = 0, **fields: Any) -> dict:
+    return {**wa_message("text", number, text={"body": text}), **fields}
+
+
+def _chose(chosen: Any, reply: str = "list_reply", **more: Any) -> dict[str, Any]:
+    pressed = {"id": chosen, "title": "Wohnen"}
+    return wa_message("interactive", interactive={"type": reply, reply: pressed, **more})
+
+
+def _at(**place: Any) -> dict[str, Any]:
+    return wa_message("location", location=place)
+
+
+WHATSAPP_EXAMPLES = (
+    # refused: unsigned, forged, altered after signing, too large
+    *(_whatsapp(_wa(_said()), signing) for signing in SIGNINGS[1:]),
+    _whatsapp(_wa(_said(), contacts=[{"profile": {"name": "x" * WHATSAPP_MAX_BODY}}])),
+    # signed, but no JSON object: 400
+    *(_whatsapp(body) for body in NOT_JSON_BODIES[:4]),
+    _whatsapp(to_bytes(encode(_wa(_said()))) + b"\xff"),
+    _whatsapp(b"\xef\xbb\xbf" + to_bytes(encode(_wa(_said())))),
+    # texts that must be skipped, or answered
+    _whatsapp(_wa(_said("\x00"))),
+    _whatsapp(_wa(_said("Hallo\x00"))),
+    _whatsapp(_wa(_said("\udc00"))),
+    _whatsapp(_wa(_said(" \n\t"))),
+    _whatsapp(_wa(_said(["Hallo"]))),
+    _whatsapp(_wa(wa_message("text", text="Hallo"))),
+    _whatsapp(_wa(_said("\U0001f600" * 1001))),
+    _whatsapp(_wa(_said("a" * (MAX_MESSAGE_LENGTH + 1)))),
+    _whatsapp(_wa({**_said(f"Hallo {TOKEN}"), "from": WA_NUMBER})),
+    _whatsapp(_wa(_said(f"Hallo {TOKEN}", id=5))),
+    _whatsapp(_wa(_said(f"Hallo {TOKEN}", id=None))),
+    # pressed buttons and rows
+    _whatsapp(_wa(_chose('/choose_municipality{"municipality": ["kranj"]}'))),
+    _whatsapp(_wa(_chose('/switch_language{"language": {"x": 1}}', "button_reply"))),
+    _whatsapp(_wa(_chose("/nonexistent_intent"))),
+    _whatsapp(_wa(_chose(""), _chose(None, "button_reply"))),
+    _whatsapp(_wa(_chose("/ask_housing", button_reply={"id": "/greet\x00"}))),
+    _whatsapp(_wa(wa_message("interactive", interactive=["button_reply"]))),
+    _whatsapp(_wa(wa_message("button", button={"payload": None, "text": "Ja"}))),
+    # locations: off the earth, not numbers, half of one; a right one is never kept
+    _whatsapp(_wa(_at(latitude=math.nan, longitude=14.3))),
+    _whatsapp(_wa(_at(latitude="46.2457", longitude="14.3584"))),
+    _whatsapp(_wa(_at(latitude=Raw("1" + "0" * 400), longitude=14.3))),
+    _whatsapp(_wa(_at(latitude=90.0000001, longitude=14.3))),
+    _whatsapp(_wa(_at(latitude=True, longitude=False))),
+    _whatsapp(_wa(_at(latitude=46.2457))),
+    _whatsapp(_wa(wa_message("location", location=[46.2, 14.3]))),
+    _whatsapp(
+        _wa(_at(latitude=46.2457318, longitude=14.3584261, name=f"Dom {TOKEN}")),
+        "right",
+        "46.2457318",
+        "14.3584261",
+        f"Dom {TOKEN}",
+    ),
+    # media, and what is only acknowledged
+    _whatsapp(_wa(wa_message("audio", audio={"id": "1", "mime_type": "audio/ogg"}))),
+    _whatsapp(_wa(wa_message("sticker", sticker=None))),
+    _whatsapp(_wa(wa_message("reaction", reaction={"message_id": "wamid.x", "emoji": "👍"}))),
+    _whatsapp(_wa(wa_message("system", system={"body": "new number", "new_wa_id": WA}))),
+    _whatsapp(_wa(wa_message("unsupported", errors=[{"code": 131051}]))),
+    _whatsapp(wa_body(wa_value("1002", None, statuses=[wa_status()]))),
+    # times: a day old, just within, in the future, no whole seconds
+    _whatsapp(_wa(_said(timestamp=f"{TIME}-{WHATSAPP_MAX_AGE + 600}"))),
+    _whatsapp(_wa(_said(timestamp=f"{TIME}-{WHATSAPP_MAX_AGE - 600}"))),
+    _whatsapp(_wa(_said(timestamp=f"{TIME}NUM+3600"))),
+    _whatsapp(_wa(_said(timestamp="1.5e9"))),
+    _whatsapp(_wa(_said(timestamp=None))),
+    # numbers of no municipality, or in the wrong form
+    _whatsapp(_wa(_said(), number="1003")),
+    _whatsapp(_wa(_said(), number=1002)),
+    _whatsapp(_wa(_said(), number="1002\x00")),
+    # a batch: the malformed skipped, the others answered once
+    _whatsapp(_wa(_said(id=None), "junk", None, _said("Danke", 1), _said("Danke", 1))),
+    _whatsapp(
+        wa_body(
+            wa_value("1001", [_said("Hallo", 0)]),
+            wa_value("1002", [_said("Dober dan", 1)]),
+            wa_value("1003", [_said("Hallo", 2)]),
+            wa_value("1002", None, statuses=[wa_status("read")]),
+        )
+    ),
+    _whatsapp({"object": WHATSAPP_OBJECT, "entry": [None, {"changes": "x"}, []]}),
+    _whatsapp(wa_body({**wa_value("1002"), "messages": {"0": _said()}})),
+    _whatsapp(wa_body(wa_value("1002", [_said()]), field="statuses")),
+    _whatsapp(wa_body(wa_value("1002", [_said()]), obj="page")),
+    _whatsapp(_wa(_said(), contacts={"wa_id": [WA]})),
+    # found by this suite (HTTP 500 before the fix): a type that is no text, a timestamp
+    # past float range, errors that are no list
+    _whatsapp(_wa(_said(type=["text"]))),
+    _whatsapp(_wa(_said(timestamp="1" + "0" * 400))),
+    _whatsapp(_wa(_said(), errors=5)),
 )

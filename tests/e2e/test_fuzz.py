@@ -1,5 +1,6 @@
-"""Fuzzing the REST channel, the widget's socket and the Telegram webhook of the running
-servers with hypothesis (strategies and known troublemakers in fuzz_strategies.py).
+"""Fuzzing the REST channel, the widget's socket, the Telegram webhook and the WhatsApp
+webhook of the running servers with hypothesis (strategies and known troublemakers in
+fuzz_strategies.py).
 
 Every case asserts: a 2xx comes with a reply (REST: a non-empty list; widget: `bot_uttered`;
 Telegram: a sendMessage to the chat, unless the update carries nothing to answer), a 4xx with
@@ -7,6 +8,19 @@ a JSON error (widget: `refused`), never a 5xx and never silence; the technical-p
 counts as a failure too (a part broke behind the 2xx); both servers still answer afterwards;
 nothing of a refused request is stored, and an answered REST message is stored under its
 conversation id. Ordinary requests must be answered.
+
+WhatsApp (docs/channels.md) has a status for every delivery: 413 over 1 MiB, else 403
+without the right X-Hub-Signature-256 (missing, forged, another secret, the body changed
+after signing), else 400 for a body that is no JSON object, else 200, even when the
+messages inside are malformed (they are skipped; an error would make Meta retry for a
+week). Each 4xx comes with a JSON error, and nothing of it is sent or stored. After a 200 the
+fake Graph API shows whether the case's person (a fresh number) was answered, and
+`whatsapp_verdict` says whether they must be: a fresh text, pressed button or list row, a
+location on the earth or media (which gets "text only please") to a configured number are
+answered, from that number, and once per message id; statuses, reactions, system notices,
+unknown types, malformed messages, messages over a day old and messages to a number of no
+municipality are not. The person's number is never stored or logged, nor a shared location's
+coordinates, name or address; no case may log a traceback.
 
 `make test` runs the known troublemakers and a bounded run (BOUNDED, or FUZZ_EXAMPLES cases
 per channel); `make fuzz` sets FUZZ_MINUTES and runs rounds of FUZZ_ROUND cases, each with its
@@ -19,6 +33,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import itertools
 import json
 import os
@@ -41,9 +57,18 @@ from hypothesis import HealthCheck, Phase, example, given, seed, settings
 from hypothesis.strategies import SearchStrategy
 
 from bot import PROJECT_DIR
+from bot.channels.whatsapp_messages import pseudonym
 from bot.language.registry import supported_codes
 from bot.locales.catalog import load_catalog
-from tests.e2e.conftest import ACTIONS_PORT, TELEGRAM_BOTS, stored_events
+from tests.e2e.conftest import (
+    ACTIONS_PORT,
+    TELEGRAM_BOTS,
+    WHATSAPP_ACCESS_TOKEN,
+    WHATSAPP_APP_SECRET,
+    WHATSAPP_NUMBERS,
+    stored_events,
+)
+from tests.e2e.fake_graph import FakeGraphApi
 from tests.e2e.fake_telegram import FakeBotApi
 from tests.e2e.fuzz_strategies import (
     CHAT,
@@ -51,14 +76,22 @@ from tests.e2e.fuzz_strategies import (
     RIGHT_SECRET,
     TELEGRAM_EXAMPLES,
     TOKEN,
+    WA,
+    WA_NUMBER,
+    WHATSAPP_EXAMPLES,
+    WHATSAPP_MAX_BODY,
     WIDGET_EXAMPLES,
     HttpCase,
     TelegramCase,
+    WhatsAppCase,
     WidgetCase,
     rest_cases,
     telegram_cases,
+    whatsapp_cases,
     widget_cases,
 )
+from tests.e2e.whatsapp_client import sign
+from tests.e2e.whatsapp_client import stored_id as whatsapp_stored_id
 
 try:  # conversation ids namespaced per channel ("rest:abc"), once the channels do it
     from bot.channels.edge import conversation_id as _conversation_id
@@ -69,7 +102,7 @@ pytestmark = pytest.mark.e2e
 
 FUZZ_MINUTES = float(os.environ.get("FUZZ_MINUTES") or 0)  # 0: the bounded run of make test
 BASE_SEED = int(os.environ.get("FUZZ_SEED") or secrets.randbits(32))
-BOUNDED = {"rest": 250, "telegram": 200, "widget": 150}  # about 30 s on 2 cores
+BOUNDED = {"rest": 250, "telegram": 200, "widget": 150, "whatsapp": 150}  # ~30 s each, 2 cores
 if os.environ.get("FUZZ_EXAMPLES"):
     BOUNDED = dict.fromkeys(BOUNDED, int(os.environ["FUZZ_EXAMPLES"]))
 ROUND = int(os.environ.get("FUZZ_ROUND") or 300)
@@ -77,6 +110,8 @@ HTTP_TIMEOUT = 60.0  # seconds without an answer that count as silence
 SOCKET_TIMEOUT = 10.0
 SOCKET_PATH = "/webhooks/widget/socket.io"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WHATSAPP_PATH = "/webhooks/whatsapp/webhook"
+SIGNATURE_HEADER = "X-Hub-Signature-256"
 SUMMARY = PROJECT_DIR / "var" / "fuzz" / "summary.txt"
 
 settings.register_profile(
@@ -139,6 +174,16 @@ class LostConversationError(FuzzError):
     conversation cannot go on, or goes on in another one)."""
 
 
+class WrongStatusError(FuzzError):
+    """Another status than the channel promises: a forged or too large delivery not
+    refused, a signed one not acknowledged."""
+
+
+class PrivacyError(FuzzError):
+    """A WhatsApp number, or a shared location's coordinates, name or address, stored or
+    logged."""
+
+
 class ServerDied(BaseException):
     """A server stopped answering: no later case means anything, so no shrinking either
     (hypothesis lets a BaseException through at once)."""
@@ -199,6 +244,7 @@ class Servers:
     rasa_url: str
     servers_dir: Path
     fake_telegram: FakeBotApi
+    fake_graph: FakeGraphApi
     stats: Stats
     dead: str = ""
     _offsets: dict[Path, int] = field(default_factory=dict)
@@ -553,6 +599,164 @@ def check_telegram(servers: Servers, case: TelegramCase) -> str:
     return "accepted"
 
 
+_people = itertools.count(4_300_000_000_000 + secrets.randbelow(10**9) * 1000)
+_TIMES = re.compile(rb'"FUZZTIME(NUM)?([+-][0-9]+)"')
+
+
+def whatsapp_body(case: WhatsAppCase, token: str, person: str, now: int) -> bytes:
+    """The case's body for this run: its placeholders filled in."""
+    body = case.body.replace(json.dumps(WA_NUMBER).encode(), person.encode())
+    body = body.replace(json.dumps(WA).encode(), json.dumps(person).encode())
+    body = body.replace(TOKEN.encode(), token.encode())
+
+    def when(found: re.Match[bytes]) -> bytes:
+        stamp = now + int(found[2])
+        return str(stamp).encode() if found[1] else f'"{stamp}"'.encode()
+
+    return _TIMES.sub(when, body)
+
+
+def whatsapp_signed(signing: str, body: bytes) -> tuple[bytes, dict[str, str | bytes]]:
+    """The body as sent and its headers: signed with the app secret over the body as sent
+    ("right"), or in one of the ways that must get 403."""
+    right = sign(body)
+    digest = right.removeprefix("sha256=")
+    signatures: dict[str, str | bytes] = {
+        "right": right,
+        "empty": "",
+        "zeros": "sha256=" + "0" * 64,
+        "other secret": sign(body, WHATSAPP_APP_SECRET + "x"),
+        "altered": right,
+        "bare hex": digest,
+        "sha1": "sha1=" + hmac.new(WHATSAPP_APP_SECRET.encode(), body, hashlib.sha1).hexdigest(),
+        "cut": right[:-1],
+        "twice": f"{right},{right}",
+        "non-ascii": right.encode() + "é".encode("latin-1"),
+    }
+    headers: dict[str, str | bytes] = {"Content-Type": "application/json"}
+    if signing != "none":
+        headers[SIGNATURE_HEADER] = signatures[signing]
+    return (body + b" " if signing == "altered" else body), headers
+
+
+DEEP_JSON = 500  # nesting beyond which a server may find a body too deep to read
+
+
+def json_object(body: bytes) -> bool | None:
+    """Whether the body is a JSON object in strict UTF-8 (docs/operations.md, Security);
+    None if it is one nested deeper than DEEP_JSON: whether the server can read it depends
+    on its stack (the tests run with hypothesis' higher recursion limit)."""
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(document, dict):
+        return False
+    level: list[tuple[Any, int]] = [(document, 1)]
+    deepest = 1
+    while level:
+        node, depth = level.pop()
+        deepest = max(deepest, depth)
+        children = node.values() if isinstance(node, dict) else node
+        level += [(c, depth + 1) for c in children if isinstance(c, (dict, list))]
+    return True if deepest <= DEEP_JSON else None
+
+
+def _graph_replies(fake: FakeGraphApi, person: str) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(number, bearer, m) for number, bearer, m in fake.messages() if m.get("to") == person]
+
+
+def _shown(message: dict[str, Any]) -> Any:
+    """The text a sent message shows: a text's body, an interactive message's body."""
+    with contextlib.suppress(AttributeError, KeyError, TypeError):
+        if message["type"] == "text":
+            return message["text"]["body"]
+        return message["interactive"]["body"]["text"]
+    return None
+
+
+def check_privacy(
+    servers: Servers, case: WhatsAppCase, person: str, conversations: set[str], private: list[str]
+) -> None:
+    """The person's number is nowhere in the store or the case's logs; a location's
+    coordinates, name and address are not in their conversations or the logs."""
+    with sqlite3.connect(servers.servers_dir / "tracker.db") as database:
+        query = "SELECT count(*) FROM events WHERE instr(sender_id, ?) OR instr(data, ?)"
+        (count,) = database.execute(query, (person, person)).fetchone()
+    if count:
+        raise servers.failure(PrivacyError, f"{count} stored events hold the number", case)
+    log = servers.new_log()
+    for secret in [person, *private]:
+        if secret in log:
+            raise servers.failure(PrivacyError, f"{secret!r} in the servers' log", case)
+    stored = "\n".join(e for c in conversations for e in events_of(servers.servers_dir, c))
+    for secret in private:
+        if secret in stored:
+            raise servers.failure(PrivacyError, f"{secret!r} stored", case)
+
+
+def check_whatsapp(servers: Servers, case: WhatsAppCase) -> str:
+    """One delivery to the webhook; then what the fake Graph API got for the person."""
+    token, person, now = uuid.uuid4().hex, str(next(_people)), int(time.time())
+    body, headers = whatsapp_signed(case.signing, whatsapp_body(case, token, person, now))
+    if len(body) > WHATSAPP_MAX_BODY:
+        expected = {413}
+    elif case.signing != "right":
+        expected = {403}
+    else:
+        expected = {None: {200, 400}, True: {200}, False: {400}}[json_object(body)]
+    response = post_case(servers, WHATSAPP_PATH, body, headers, case)
+    answer = judge_http(servers, response, case)  # no 5xx; a 4xx with a JSON error
+    status = response.status_code
+    if status not in expected:
+        raise servers.failure(
+            WrongStatusError, f"HTTP {status}, not {expected}: {response.text[:300]!r}", case
+        )
+    conversations = set()  # the person's with each municipality, never their number
+    for municipality in WHATSAPP_NUMBERS:
+        raw = f"{municipality}:{pseudonym(person, WHATSAPP_APP_SECRET)}"
+        conversations |= candidate_ids("whatsapp", raw)
+    private = [secret.replace(TOKEN, token) for secret in case.private]
+    sent = _graph_replies(servers.fake_graph, person)
+    verdict = case.verdict
+    if status >= 400:
+        if sent:
+            raise servers.failure(BadReplyError, f"refused, yet sent {sent!r}", case)
+        servers.nothing_stored(case, token, conversations)
+        check_privacy(servers, case, person, conversations, private)
+        servers.check_logs(case)
+        return "refused"
+    if not isinstance(answer, dict):
+        raise servers.failure(BadReplyError, f"2xx body {answer!r}", case)
+    if verdict.reply and not sent:
+        deadline = time.monotonic() + 5  # the channel answers before its 200; a margin
+        while not sent and time.monotonic() < deadline:
+            time.sleep(0.1)
+            sent = _graph_replies(servers.fake_graph, person)
+        if not sent:
+            raise servers.failure(SilenceError, f"{status} {answer!r}, no message", case)
+    check_privacy(servers, case, person, conversations, private)
+    servers.check_logs(case)
+    if not sent:
+        # a TOKEN of the case may be in a message someone else was answered for
+        servers.nothing_stored(case, uuid.uuid4().hex if verdict.others else token, conversations)
+        return "ignored"
+    if verdict.reply is False:
+        raise servers.failure(BadReplyError, f"answered what is to be ignored: {sent!r}", case)
+    numbers = {number for number, _, _ in sent}
+    if not numbers <= verdict.numbers:
+        raise servers.failure(BadReplyError, f"answered from the numbers {numbers}", case)
+    if {bearer for _, bearer, _ in sent} != {WHATSAPP_ACCESS_TOKEN}:
+        raise servers.failure(BadReplyError, "sent without the access token", case)
+    check_texts(servers, [_shown(message) for _, _, message in sent], case)
+    for municipality in verdict.stored:
+        if not events_of(servers.servers_dir, whatsapp_stored_id(municipality, person)):
+            raise servers.failure(
+                LostConversationError, f"nothing stored for {municipality}'s conversation", case
+            )
+    return "accepted"
+
+
 # --- running and counting ---------------------------------------------------------------
 
 
@@ -578,11 +782,16 @@ class Stats:
 
 @pytest.fixture(scope="module")
 def servers(
-    rasa_url: str, servers_dir: Path, fake_telegram: FakeBotApi, pytestconfig: pytest.Config
+    rasa_url: str,
+    servers_dir: Path,
+    fake_telegram: FakeBotApi,
+    fake_graph: FakeGraphApi,
+    pytestconfig: pytest.Config,
 ) -> Iterator[Servers]:
-    """The running servers; at the end, how many cases ran (terminal and summary.txt)."""
+    """The running servers (WhatsApp's numbers answer through `fake_graph`, conftest.py); at
+    the end, how many cases ran (terminal and summary.txt)."""
     stats = Stats()
-    yield Servers(rasa_url, servers_dir, fake_telegram, stats)
+    yield Servers(rasa_url, servers_dir, fake_telegram, fake_graph, stats)
     text = stats.render()
     SUMMARY.parent.mkdir(parents=True, exist_ok=True)
     SUMMARY.write_text(text + "\n", "utf-8")
@@ -660,3 +869,7 @@ def test_telegram_webhook_survives_fuzzing(servers: Servers) -> None:
 
 def test_widget_socket_survives_fuzzing(servers: Servers) -> None:
     fuzz(servers, "widget", widget_cases(), check_widget, WIDGET_EXAMPLES)
+
+
+def test_whatsapp_webhook_survives_fuzzing(servers: Servers) -> None:
+    fuzz(servers, "whatsapp", whatsapp_cases(), check_whatsapp, WHATSAPP_EXAMPLES)

@@ -102,6 +102,11 @@ def test_status_callbacks_are_left_out() -> None:
         {"from": 436641234567},
         {"id": "wamid with spaces"},
         {"timestamp": "yesterday"},
+        {"timestamp": "1" + "0" * 400},  # a whole number no clock can compare with
+        {"timestamp": "1_792_000_000"},
+        {"timestamp": True},
+        {"type": ["text"]},
+        {"type": {"name": "text"}},
         {"type": "text", "text": {"body": "a\x00b"}},
         {"type": "location", "location": {"latitude": 91, "longitude": 0}},
     ],
@@ -115,6 +120,13 @@ def test_a_malformed_message_does_not_stop_the_others_in_a_batch() -> None:
     good = message("text", text={"body": "Hallo"})
     bad = {**message("text", text={"body": "x"}), "id": "bad id"}
     assert [m.text for m in parse_webhook(webhook(bad, good))] == ["Hallo"]
+
+
+@pytest.mark.parametrize("errors", [5, True, "x", {"code": 1}, [1, None]])
+def test_errors_of_any_shape_leave_the_messages_answered(errors: Any) -> None:
+    body = webhook(message("text", text={"body": "Hallo"}))
+    body["entry"][0]["changes"][0]["value"]["errors"] = errors
+    assert [m.text for m in parse_webhook(body)] == ["Hallo"]
 
 
 @pytest.mark.parametrize("body", [{}, {"entry": "x"}, {"entry": [{"changes": [None]}]}])
