@@ -14,7 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.answers.categories import category_in_text
 from bot.answers.faq import INTENT_TOPICS, likeliest_of
+from bot.answers.filters import filters_in_text, without_filters
 from bot.answers.localise import localise
 from bot.answers.municipality import find_municipality
 from bot.knowledge.db import shared_engine
@@ -124,6 +126,42 @@ def request_message(tracker: Tracker) -> Dict[str, Any]:
         if (event.get("parse_data") or {}).get("intent", {}).get("name") not in NOT_A_REQUEST:
             return dict(event.get("parse_data") or {}, text=event.get("text"))
     return latest
+
+
+LISTED_PLACE = "utter_service_item"  # one place of a list of places
+MAX_REFINED = 5  # requests a list of places is narrowed from, at most
+
+
+def narrowed_requests(tracker: Tracker, language: str) -> List[str]:
+    """When the message is a filter on its own ("in the evening?", "and free?") and the
+    previous answer listed places: the requests of that list, latest first, which the
+    message narrows. Going back, each answer must have listed places too, and the search
+    that started it (a message naming a kind of place) is the last one taken, as far as the
+    recent events the tracker store gives reach. Else []."""
+    said = str(request_message(tracker).get("text") or "")
+    if not filters_in_text(said, language) or category_in_text(
+        without_filters(said, language), language
+    ):
+        return []
+    texts: List[str] = []
+    listed = answered = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "bot" and answered:
+            listed = listed or (event.get("metadata") or {}).get("utter_action") == LISTED_PLACE
+        if kind != "user":
+            continue
+        if not answered:  # the message being answered now
+            answered = True
+            continue
+        text = str(event.get("text") or "")
+        if not listed or len(texts) == MAX_REFINED:
+            break
+        texts.append(text)
+        if category_in_text(without_filters(text, language), language) is not None:
+            break
+        listed = False
+    return texts
 
 
 def answer_pending(tracker: Tracker, municipality_id: str) -> List[Dict[str, Any]]:

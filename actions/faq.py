@@ -9,7 +9,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import MunicipalityAction, metadata_of, municipality_name, request_message
+from actions.common import (
+    MunicipalityAction,
+    metadata_of,
+    municipality_name,
+    narrowed_requests,
+    request_message,
+)
 from actions.feedback import ask_feedback
 from actions.services import ActionFindService
 from bot.answers import formatting
@@ -56,14 +62,16 @@ class ActionAnswerFaq(MunicipalityAction):
         faqs = self.repository.faqs(municipality.id, topic)
         chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
         text = request_message(tracker).get("text") or ""
+        earlier = narrowed_requests(tracker, language)
         if chosen_id is None and (
             describes_a_service(text, language)
             or asks_for_events(text, language)
             or asks_for_nearest(text, language, metadata_of(tracker))
+            or earlier
         ):  # "a free German course in the evening", "the next language café", "the nearest
-            # German course", a shared location: the places
+            # German course", a shared location; "in the evening?" after a list of places
             finder = ActionFindService(lambda: self.repository)
-            return finder.answer(dispatcher, tracker, language, municipality)
+            return finder.answer(dispatcher, tracker, language, municipality, earlier)
         faq = next((f for f in faqs if f.id == chosen_id), None)
         if faq is None:
             faq, score = best_faq_scored(

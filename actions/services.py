@@ -4,7 +4,7 @@ answer is built by bot/answers/service_answer.py, the action utters it."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -21,7 +21,7 @@ from actions.feedback import ask_feedback
 from actions.handoff import utter_contact
 from bot.answers.categories import category_in_text
 from bot.answers.faq import likely_topic
-from bot.answers.filters import filters_in_text, without_filters
+from bot.answers.filters import FILTERS, filters_in_text, without_filters
 from bot.answers.localise import localise_name
 from bot.answers.location import Origin, resolve_origin
 from bot.answers.service_answer import Request, find_services
@@ -77,18 +77,28 @@ class ActionFindService(MunicipalityAction):
         tracker: Tracker,
         language: str,
         municipality: Municipality,
+        earlier: Sequence[str] = (),
     ) -> List[Dict[str, Any]]:
-        category = self._category(tracker, language)
+        """The nearest places of the category; `earlier`: the requests of the list this
+        message narrows ("in the evening?" after "the nearest German course near the
+        market"), whose filters and place still hold."""
+        listed = tracker.get_slot("topic")  # the kind of place of the list narrowed
+        category = listed if earlier and listed in CATEGORIES else self._category(tracker, language)
         if category is None:
             dispatcher.utter_message(response="utter_service_ask_category")
             return []
         text = request_message(tracker).get("text") or ""
         origin = resolve_origin(text, metadata_of(tracker), municipality)
+        for before in earlier:  # a place named earlier; a location shared then is gone
+            if origin.source != "centre":
+                break
+            origin = resolve_origin(before, {}, municipality)
+        named = {f for said in (text, *earlier) for f in filters_in_text(said, language)}
         request = Request(
             category,
             origin,
             language,
-            filters_in_text(text, language),
+            tuple(f for f in FILTERS if f in named),
             self._origin_name(origin, municipality, language),
         )
         here = municipality_name(municipality, language)
