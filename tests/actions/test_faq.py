@@ -172,10 +172,26 @@ def test_dates_as_people_of_each_language_write_them() -> None:
     assert long_date(day, "ar") == "1 سبتمبر 2026"
 
 
+def test_the_checked_date_ends_its_sentence_once_in_every_language() -> None:
+    """Russian and Ukrainian dates end with an abbreviation ("2026 г."): the sentence
+    after them gets no second full stop."""
+    from datetime import date
+
+    from bot.answers.formatting import long_date
+    from bot.language.registry import supported_codes
+    from bot.locales.catalog import load_catalog
+
+    for code in supported_codes():
+        template = load_catalog(code)["responses"]["utter_faq_source"][0]["text"]
+        line = template.format(municipality_name="X", date=long_date(date(2026, 9, 1), code))
+        assert ".." not in line.replace("\u202f", ""), (code, line)
+        assert line.rstrip().endswith((".", "。", "۔")), (code, line)
+
+
 async def test_the_nearest_place_of_a_topic_is_a_list_of_places(
     kb, dispatcher, tracker_factory
 ) -> None:
-    """"Where is the nearest German course?" is often read as a question on language
+    """A question like "Where is the nearest German course?" is often read as a question on language
     courses; it asks for places all the same."""
     tracker = tracker_factory(
         "Where is the nearest German course?",
