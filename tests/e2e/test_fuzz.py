@@ -538,6 +538,17 @@ def check_widget(servers: Servers, case: WidgetCase) -> str:
     return outcome
 
 
+def awaited(replies: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """What `replies` finds, waiting up to 5 s for something: a channel answers before its
+    200, so this is only a margin."""
+    deadline = time.monotonic() + 5
+    found = replies()
+    while not found and time.monotonic() < deadline:
+        time.sleep(0.1)
+        found = replies()
+    return found
+
+
 def _chat_calls(fake: FakeBotApi, chat: int) -> list[dict[str, Any]]:
     return [
         payload
@@ -583,10 +594,7 @@ def check_telegram(servers: Servers, case: TelegramCase) -> str:
     if not isinstance(answer, dict):
         raise servers.failure(BadReplyError, f"2xx body {answer!r}", case)
     if case.expects_reply and not sent:
-        deadline = time.monotonic() + 5  # the channel answers before its 200; a margin
-        while not sent and time.monotonic() < deadline:
-            time.sleep(0.1)
-            sent = _chat_calls(servers.fake_telegram, chat)
+        sent = awaited(lambda: _chat_calls(servers.fake_telegram, chat))
         if not sent:
             raise servers.failure(
                 SilenceError, f"{response.status_code} {answer!r}, no message", case
@@ -729,10 +737,7 @@ def check_whatsapp(servers: Servers, case: WhatsAppCase) -> str:
     if not isinstance(answer, dict):
         raise servers.failure(BadReplyError, f"2xx body {answer!r}", case)
     if verdict.reply and not sent:
-        deadline = time.monotonic() + 5  # the channel answers before its 200; a margin
-        while not sent and time.monotonic() < deadline:
-            time.sleep(0.1)
-            sent = _graph_replies(servers.fake_graph, person)
+        sent = awaited(lambda: _graph_replies(servers.fake_graph, person))
         if not sent:
             raise servers.failure(SilenceError, f"{status} {answer!r}, no message", case)
     check_privacy(servers, case, person, conversations, private)
