@@ -19,10 +19,10 @@ from actions.common import (
 from actions.feedback import ask_feedback
 from actions.services import ActionFindService
 from bot.answers import formatting
-from bot.answers.categories import topic_of
+from bot.answers.categories import category_in_text, topic_of
 from bot.answers.event_answer import asks_for_events
 from bot.answers.faq import INTENT_TOPICS, best_faq_scored, weakly_matched
-from bot.answers.filters import describes_a_service
+from bot.answers.filters import describes_a_service, without_filters
 from bot.answers.localise import localise
 from bot.answers.nearby import asks_for_nearest
 from bot.knowledge.schema import Faq, Municipality
@@ -56,12 +56,17 @@ class ActionAnswerFaq(MunicipalityAction):
         municipality: Municipality,
     ) -> List[Dict[str, Any]]:
         topic = self._topic(tracker)
+        text = request_message(tracker).get("text") or ""
         if topic is None:
+            if category_in_text(without_filters(text, language), language) is not None:
+                # a fragment with nothing before it that names a kind of place ("is there
+                # a doctor who speaks Arabic?"): the places
+                finder = ActionFindService(lambda: self.repository)
+                return finder.answer(dispatcher, tracker, language, municipality)
             dispatcher.utter_message(response="utter_ask_topic")
             return []
         faqs = self.repository.faqs(municipality.id, topic)
         chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
-        text = request_message(tracker).get("text") or ""
         earlier = narrowed_requests(tracker, language)
         if chosen_id is None and (
             describes_a_service(text, language)

@@ -240,3 +240,18 @@ async def test_a_weakly_matched_question_is_answered_and_kept(
     assert [(r.text, r.reason) for r in rows(kb.engine, "kranj")] == [
         ("can I bring my dog along", "weak_match")
     ]
+
+
+async def test_a_fragment_naming_a_kind_of_place_without_a_topic_lists_them(
+    kb, dispatcher, tracker_factory
+) -> None:
+    """The first message, read as a follow-up, but naming a doctor: the doctors."""
+    tracker = tracker_factory(
+        "Is there a doctor who speaks Arabic?",
+        "follow_up",
+        slots={"language": "en"},
+        metadata={"municipality": "kranj"},
+    )
+    await _faq(kb).run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_service_intro"
+    assert any("Zdravstveni dom" in str(m.get("name")) for m in dispatcher.messages)
