@@ -134,15 +134,21 @@ MAX_REFINED = 5  # requests a list of places is narrowed from, at most
 
 def narrowed_requests(tracker: Tracker, language: str) -> List[str]:
     """When the message is a filter on its own ("in the evening?", "and free?") and the
-    previous answer listed places: the requests of that list, latest first, which the
-    message narrows. Going back, each answer must have listed places too, and the search
-    that started it (a message naming a kind of place) is the last one taken, as far as the
-    recent events the tracker store gives reach. Else []."""
+    previous answer listed places: the requests of that list (`listed_requests`), which the
+    message narrows. Else []."""
     said = str(request_message(tracker).get("text") or "")
     if not filters_in_text(said, language) or category_in_text(
         without_filters(said, language), language
     ):
         return []
+    return listed_requests(tracker, language)
+
+
+def listed_requests(tracker: Tracker, language: str) -> List[str]:
+    """When the previous answer listed places: the requests of that list, latest first.
+    Going back, each answer must have listed places too, and the search that started it (a
+    message naming a kind of place) is the last one taken, as far as the recent events the
+    tracker store gives reach. Else []."""
     texts: List[str] = []
     listed = answered = False
     for event in reversed(tracker.events):

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     MunicipalityAction,
+    listed_requests,
     metadata_of,
     municipality_name,
     narrowed_requests,
@@ -24,7 +25,7 @@ from bot.answers.event_answer import asks_for_events
 from bot.answers.faq import INTENT_TOPICS, best_faq_scored, weakly_matched
 from bot.answers.filters import describes_a_service, without_filters
 from bot.answers.localise import localise
-from bot.answers.nearby import asks_for_nearest
+from bot.answers.nearby import asks_for_nearest, asks_the_way
 from bot.knowledge.schema import Faq, Municipality
 from bot.language.registry import settings
 
@@ -67,6 +68,11 @@ class ActionAnswerFaq(MunicipalityAction):
             return []
         faqs = self.repository.faqs(municipality.id, topic)
         chosen_id = next(tracker.get_latest_entity_values("faq_id"), None)
+        if chosen_id is None and asks_the_way(text, language):
+            listed = listed_requests(tracker, language)
+            if listed:  # "how do I get there?" after a list: the way to its nearest place
+                finder = ActionFindService(lambda: self.repository)
+                return finder.answer(dispatcher, tracker, language, municipality, listed, True)
         earlier = narrowed_requests(tracker, language)
         if chosen_id is None and (
             describes_a_service(text, language)

@@ -78,10 +78,12 @@ class ActionFindService(MunicipalityAction):
         language: str,
         municipality: Municipality,
         earlier: Sequence[str] = (),
+        the_way: bool = False,
     ) -> List[Dict[str, Any]]:
         """The nearest places of the category; `earlier`: the requests of the list this
         message narrows ("in the evening?" after "the nearest German course near the
-        market"), whose filters and place still hold."""
+        market"), whose filters and place still hold; `the_way`: only the nearest, with
+        walking directions ("how do I get there?")."""
         listed = tracker.get_slot("topic")  # the kind of place of the list narrowed
         category = listed if earlier and listed in CATEGORIES else self._category(tracker, language)
         if category is None:
@@ -100,6 +102,7 @@ class ActionFindService(MunicipalityAction):
             language,
             tuple(f for f in FILTERS if f in named),
             self._origin_name(origin, municipality, language),
+            the_way,
         )
         here = municipality_name(municipality, language)
         found = find_services(self.repository, municipality, request, self._clock(), here)

@@ -63,6 +63,7 @@ class Request:
     language: str
     filters: tuple[str, ...] = ()
     origin_name: str = ""
+    the_way: bool = False  # only the nearest, with walking directions even from the centre
 
 
 @dataclass(frozen=True)
@@ -159,9 +160,10 @@ def find_services(
             )
         if found.kept or found.dropped or index.has(request.category):
             answer.utterances.append(_intro(found, request, municipality_name))
-        for item in found.items:
+        items = found.items[:1] if request.the_way else found.items
+        for item in items:
             answer.utterances.append(_item(item, municipality, request, now))
-        answer.shown = [item.service for item in found.items]
+        answer.shown = [item.service for item in items]
         return answer
     if dates:  # no place of the kind, but its events: they are the answer
         return answer
@@ -271,8 +273,9 @@ def _item(item: Nearby, municipality: Municipality, request: Request, now: datet
     )
     links = isolate(osm_link(service.lat, service.lon), language)
     origin = request.origin
-    if origin.source in ("shared", "place"):
-        # a shared position never goes into a reply: replies are stored with the conversation
+    if origin.source in ("shared", "place") or request.the_way:
+        # a shared position never goes into a reply: replies are stored with the conversation;
+        # without a start the map asks for one (it offers the device's own position)
         start = (origin.lat, origin.lon) if origin.source == "place" else None
         route = directions_link(start, service.lat, service.lon)
         links += "\n" + phrase(language, "directions_on_foot", link=isolate(route, language))

@@ -108,3 +108,25 @@ async def test_a_filter_after_a_list_lists_the_same_kind_of_place_narrowed(
     assert {"event": "slot", "name": "topic", "value": "language_courses"} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]
+
+
+async def test_the_way_after_a_list_is_the_nearest_place_with_directions(
+    kb: KnowledgeRepository,
+) -> None:
+    turns = [("the nearest German course near the Markt", _listed())]
+    tracker = _tracker(turns, "how do I get there?", "ask_language_courses")
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq(repository_factory=lambda: kb).run(dispatcher, tracker, {})
+    items = [m for m in dispatcher.messages if m["response"] == "utter_service_item"]
+    assert len(items) == 1, dispatcher.messages
+    assert "openstreetmap.org/directions" in items[0]["map_link"]
+    assert "47.41390%2C9.74370" in items[0]["map_link"]  # from the Markt, named before
+
+
+async def test_the_way_without_a_list_before_is_an_answer_as_usual(
+    kb: KnowledgeRepository,
+) -> None:
+    tracker = _tracker([("hello", _answered())], "how do I get there?", "ask_language_courses")
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq(repository_factory=lambda: kb).run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_faq_answer"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers.nearby import asks_for_nearest
+from bot.answers.nearby import asks_for_nearest, asks_the_way
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,30 @@ def test_a_shared_location_asks_for_the_nearest() -> None:
     shared = {"location": {"lat": 47.41, "lon": 9.74}}
     assert asks_for_nearest("German course", "en", shared)
     assert not asks_for_nearest("German course", "en", {})
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("how do I get there?", "en"),
+        ("Wie komme ich dahin?", "de"),
+        ("come ci arrivo?", "it"),
+        ("Comment y aller ?", "fr"),
+        ("Kako pridem tja?", "sl"),
+        ("Как туда добраться?", "ru"),
+        ("Як туди дістатися?", "uk"),
+        ("كيف أصل إلى هناك؟", "ar"),
+        ("چطور برم اونجا؟", "fa"),
+        ("Oraya nasıl giderim?", "tr"),
+    ],
+)
+def test_asking_the_way(text: str, language: str) -> None:
+    assert asks_the_way(text, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("how do I get a flat?", "en"), ("Wie komme ich zu einer Wohnung?", "de")],
+)
+def test_questions_that_are_not_the_way(text: str, language: str) -> None:
+    assert not asks_the_way(text, language)
