@@ -160,3 +160,24 @@ def test_whats_on_lists_the_next_events_with_the_imported_calendar(
     assert titles[0] == catalog_title, titles  # Wednesday 28 October comes first
     # the first Thursday of November, imported from the city's calendar file
     assert IMPORTED in titles, titles
+
+
+def test_a_conversation_narrows_a_list_and_asks_the_way(rasa_url: str) -> None:
+    """The nearest German course near the Markt, then only those in the evening, then the
+    way to the nearest of them, in one conversation through the real servers."""
+    sender = uuid.uuid4().hex
+
+    def turn(message: str) -> list[str]:
+        return texts(say(rasa_url, sender, message, municipality="dornbirn", language="de"))
+
+    first = turn("Wo ist der nächste Deutschkurs in der Nähe vom Markt?")
+    assert first[0].startswith(_opening("utter_service_intro", "de")), first
+    assert "Markt" in first[0]
+    evening = turn("und am Abend?")
+    assert _opening("utter_service_filtered", "de") in evening[0], evening
+    assert phrase("de", "filter_evening") in evening[0] and "Markt" in evening[0]
+    assert COURSE in "\n".join(evening)
+    assert "BFI" not in "\n".join(evening)  # its courses are in the daytime
+    way = turn("Wie komme ich dahin?")
+    places = [r for r in way if "openstreetmap.org/directions" in r]
+    assert len(places) == 1, way
