@@ -24,6 +24,7 @@ from bot.answers.faq import likely_topic
 from bot.answers.filters import FILTERS, filters_in_text, without_filters
 from bot.answers.localise import localise_name
 from bot.answers.location import Origin, resolve_origin
+from bot.answers.municipality import find_municipality
 from bot.answers.service_answer import Request, find_services
 from bot.clock import now
 from bot.knowledge.schema import CATEGORIES, Municipality
@@ -90,6 +91,7 @@ class ActionFindService(MunicipalityAction):
             dispatcher.utter_message(response="utter_service_ask_category")
             return []
         text = request_message(tracker).get("text") or ""
+        municipality = self._town_of_list(text, earlier) or municipality
         origin = resolve_origin(text, metadata_of(tracker), municipality)
         for before in earlier:  # a place named earlier; a location shared then is gone
             if origin.source != "centre":
@@ -117,6 +119,14 @@ class ActionFindService(MunicipalityAction):
         elif found.shown:  # rated as the answer's first (nearest) service
             events += ask_feedback(dispatcher, tracker, language, "service", found.shown[0].id)
         return events
+
+    def _town_of_list(self, text: str, earlier: Sequence[str]) -> Optional[Municipality]:
+        """The town a narrowed list was for, when its requests named one ("the nearest
+        German course in Bozen", then "in the evening?") and this message names none."""
+        towns = self.repository.municipalities()
+        if not earlier or find_municipality(text, towns) is not None:
+            return None
+        return next(filter(None, (find_municipality(said, towns) for said in earlier)), None)
 
     @staticmethod
     def _origin_name(origin: Origin, municipality: Municipality, language: str) -> str:

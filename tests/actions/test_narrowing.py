@@ -130,3 +130,14 @@ async def test_the_way_without_a_list_before_is_an_answer_as_usual(
     dispatcher = CollectingDispatcher()
     await ActionAnswerFaq(repository_factory=lambda: kb).run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_faq_answer"
+
+
+async def test_a_list_for_another_town_is_narrowed_there(kb: KnowledgeRepository) -> None:
+    """In Dornbirn's chat: "the nearest German course in Bozen", then "in the evening?"."""
+    turns = [("the nearest language course in Bolzano", _listed())]
+    tracker = _tracker(turns, "in the evening?", "follow_up")
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerFaq(repository_factory=lambda: kb).run(dispatcher, tracker, {})
+    intro = dispatcher.messages[0]
+    assert intro["response"] in ("utter_service_filtered", "utter_service_relaxed"), intro
+    assert intro["municipality_name"] == "Bolzano", intro
