@@ -15,6 +15,7 @@ from actions.common import (
     RepositoryFactory,
     metadata_of,
     municipality_name,
+    narrowed_requests,
     request_message,
 )
 from actions.feedback import ask_feedback
@@ -85,6 +86,7 @@ class ActionFindService(MunicipalityAction):
         message narrows ("in the evening?" after "the nearest German course near the
         market"), whose filters and place still hold; `the_way`: only the nearest, with
         walking directions ("how do I get there?")."""
+        earlier = earlier or narrowed_requests(tracker, language)  # also when read as a search
         listed = tracker.get_slot("topic")  # the kind of place of the list narrowed
         category = listed if earlier and listed in CATEGORIES else self._category(tracker, language)
         if category is None:

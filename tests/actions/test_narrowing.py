@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import narrowed_requests
 from actions.faq import ActionAnswerFaq
+from actions.services import ActionFindService
 from bot.knowledge.repository import KnowledgeRepository
 
 
@@ -141,3 +142,15 @@ async def test_a_list_for_another_town_is_narrowed_there(kb: KnowledgeRepository
     intro = dispatcher.messages[0]
     assert intro["response"] in ("utter_service_filtered", "utter_service_relaxed"), intro
     assert intro["municipality_name"] == "Bolzano", intro
+
+
+async def test_a_filter_read_as_a_search_narrows_the_list_too(kb: KnowledgeRepository) -> None:
+    turns = [("the nearest German course near the Markt", _listed())]
+    tracker = _tracker(turns, "and with childcare?", "find_service")
+    dispatcher = CollectingDispatcher()
+    await ActionFindService(lambda: kb).run(dispatcher, tracker, {})
+    intro = dispatcher.messages[0]
+    assert intro["response"] == "utter_service_filtered", intro
+    assert "Markt" in str(intro.get("origin")), intro
+    names = [str(m.get("name")) for m in dispatcher.messages[1:] if m.get("name")]
+    assert names and all("Kinderbetreuung" in name for name in names), names
