@@ -19,6 +19,7 @@ from bot.dialogue.unsure import likely_buttons
 from bot.language.conversation import next_language
 from bot.language.registry import settings
 from bot.locales.catalog import localised_responses
+from bot.locales.elision import elided
 
 DETECTION_KEY = "language_detection"
 UNSURE_RESPONSE = "utter_unsure"
@@ -82,6 +83,8 @@ class MultilingualNLG(TemplatedNaturalLanguageGenerator):
             )
             response["buttons"] = likely_buttons(response["buttons"], ranking or [])
         if response is not None:
+            if isinstance(response.get("text"), str):
+                response["text"] = elided(response["text"], language)
             entry = settings().get(language)
             response["language"] = language
             response["direction"] = entry.direction if entry else "ltr"

@@ -25,6 +25,8 @@ class Language:
     letters: str = ""  # letters only this language uses among those of its script
     name_endings: tuple[str, ...] = ()  # case endings of town names ("Kranju")
     prefixes: tuple[str, ...] = ()  # words written onto the next word ("والسكن", "بدورنبيرن")
+    # (word, elided form) before a name that starts with a vowel: ("de", "d'") in French
+    elisions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ def settings() -> LanguageSettings:
                 "scripts": tuple(entry.get("scripts") or ("latin",)),
                 "name_endings": tuple(str(e) for e in entry.get("name_endings") or ()),
                 "prefixes": tuple(str(p) for p in entry.get("prefixes") or ()),
+                "elisions": tuple(
+                    (str(word), str(short)) for word, short in (entry.get("elisions") or {}).items()
+                ),
             }
         )
         for entry in raw["languages"]

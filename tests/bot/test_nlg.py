@@ -101,3 +101,29 @@ async def test_unsure_reply_offers_the_likeliest_topics(
     assert payloads == ["/ask_jobs", "/ask_language_courses", "/human_handoff"]
     titles = load_catalog("de")["responses"]["utter_unsure"][0]["buttons"]
     assert response["buttons"][0]["title"] == titles[1]  # "Arbeit", in German
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Annecy", "commune d'Annecy"),
+        ("Évian-les-Bains", "commune d'Évian-les-Bains"),
+        ("Haute-Savoie", "commune de Haute-Savoie"),  # h: no elision
+        ("Dornbirn", "commune de Dornbirn"),
+    ],
+)
+async def test_french_elides_de_before_a_name_with_a_vowel(
+    nlg: MultilingualNLG, domain: Domain, name: str, expected: str
+) -> None:
+    reply = await nlg.generate(
+        "utter_faq_source_undated", _tracker(domain, "fr"), "rest", municipality_name=name
+    )
+    assert reply is not None and expected in reply["text"], reply
+
+
+async def test_elision_leaves_running_text_and_other_languages_alone() -> None:
+    from bot.locales.elision import elided
+
+    assert elided("un cours de anglais", "fr") == "un cours de anglais"  # staff's own text
+    assert elided("Comune de Annecy", "it") == "Comune de Annecy"
+    assert elided("la Grande Annecy", "fr") == "la Grande Annecy"
