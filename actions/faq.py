@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -49,6 +49,19 @@ class ActionAnswerFaq(MunicipalityAction):
     def events_while_asking(self, tracker: Tracker, language: str) -> List[Dict[str, Any]]:
         return [SlotSet("topic", self._topic(tracker))]
 
+    def _places(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        language: str,
+        municipality: Municipality,
+        earlier: Optional[Sequence[str]] = None,
+        the_way: bool = False,
+    ) -> List[Dict[str, Any]]:
+        """The request answered with places, as action_find_service answers them."""
+        finder = ActionFindService(lambda: self.repository)
+        return finder.answer(dispatcher, tracker, language, municipality, earlier, the_way)
+
     def answer(
         self,
         dispatcher: CollectingDispatcher,
@@ -62,8 +75,7 @@ class ActionAnswerFaq(MunicipalityAction):
             if category_in_text(without_filters(text, language), language) is not None:
                 # a fragment with nothing before it that names a kind of place ("is there
                 # a doctor who speaks Arabic?"): the places
-                finder = ActionFindService(lambda: self.repository)
-                return finder.answer(dispatcher, tracker, language, municipality)
+                return self._places(dispatcher, tracker, language, municipality)
             dispatcher.utter_message(response="utter_ask_topic")
             return []
         faqs = self.repository.faqs(municipality.id, topic)
@@ -71,9 +83,8 @@ class ActionAnswerFaq(MunicipalityAction):
         if chosen_id is None and asks_the_way(text, language):
             listed = listed_requests(tracker, language)
             if listed:  # "how do I get there?" after a list: the way to its nearest place
-                finder = ActionFindService(lambda: self.repository)
-                return finder.answer(dispatcher, tracker, language, municipality, listed, True)
-        earlier = narrowed_requests(tracker, language)
+                return self._places(dispatcher, tracker, language, municipality, listed, True)
+        earlier = narrowed_requests(tracker, language) if chosen_id is None else []
         if chosen_id is None and (
             describes_a_service(text, language)
             or asks_for_events(text, language)
@@ -81,8 +92,7 @@ class ActionAnswerFaq(MunicipalityAction):
             or earlier
         ):  # "a free German course in the evening", "the next language café", "the nearest
             # German course", a shared location; "in the evening?" after a list of places
-            finder = ActionFindService(lambda: self.repository)
-            return finder.answer(dispatcher, tracker, language, municipality, earlier)
+            return self._places(dispatcher, tracker, language, municipality, earlier)
         faq = next((f for f in faqs if f.id == chosen_id), None)
         if faq is None:
             faq, score = best_faq_scored(

@@ -79,14 +79,16 @@ class ActionFindService(MunicipalityAction):
         tracker: Tracker,
         language: str,
         municipality: Municipality,
-        earlier: Sequence[str] = (),
+        earlier: Optional[Sequence[str]] = None,
         the_way: bool = False,
     ) -> List[Dict[str, Any]]:
         """The nearest places of the category; `earlier`: the requests of the list this
         message narrows ("in the evening?" after "the nearest German course near the
-        market"), whose filters and place still hold; `the_way`: only the nearest, with
-        walking directions ("how do I get there?")."""
-        earlier = earlier or narrowed_requests(tracker, language)  # also when read as a search
+        market"), whose filters and place still hold, found here when not given (a filter
+        read as a search); `the_way`: only the nearest, with walking directions ("how do I
+        get there?")."""
+        if earlier is None:
+            earlier = narrowed_requests(tracker, language)
         listed = tracker.get_slot("topic")  # the kind of place of the list narrowed
         category = listed if earlier and listed in CATEGORIES else self._category(tracker, language)
         if category is None:
